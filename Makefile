@@ -1,0 +1,38 @@
+# make book  - build the rendered book into _build/html (executes every notebook, offline)
+# make test  - run every test: unit tests, notebooks (papermill + nbval), lint, book build checks
+# Both create or reuse the virtual environment in .venv.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --constraint constraints.txt
+# Exact versions the book is built and tested with (pyproject.toml keeps lower bounds for Colab).
+TORCH_PINS := torch==2.14.1 torchvision==0.29.1
+
+# Data: the shared mirror beside the checkout, unless the caller chose one.
+SHARED_MIRROR := $(abspath ../shared/data)
+ifeq ($(origin MEDAI_DATA_MIRROR), undefined)
+  ifneq ($(wildcard $(SHARED_MIRROR)),)
+    export MEDAI_DATA_MIRROR := $(SHARED_MIRROR)
+  endif
+endif
+export MPLBACKEND := Agg
+
+.PHONY: book test venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) $(TORCH_PINS)
+	$(PIP) -e ".[test,book]"
+	touch $@
+
+book: venv
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+test: venv
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build $(VENV)

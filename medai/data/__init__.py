@@ -1,0 +1,25 @@
+"""Data sets by name: ``medai.data.locate("mitbih-arrhythmia")`` gives a verified local folder.
+
+See ``resolve`` for the order (cache, mirrors, download) and ``registry`` for what is declared.
+"""
+
+from .errors import ChecksumError, DataError, DataNotFoundError, UnknownDataSetError, UnknownFileError
+from .registry import REGISTRY, DataSet, get
+from .resolve import cache_dir, fetch, locate, mirror_dirs
+from .catalogue import catalogue
+
+__all__ = [
+    "REGISTRY",
+    "ChecksumError",
+    "DataError",
+    "DataNotFoundError",
+    "DataSet",
+    "UnknownDataSetError",
+    "UnknownFileError",
+    "cache_dir",
+    "catalogue",
+    "fetch",
+    "get",
+    "locate",
+    "mirror_dirs",
+]

@@ -1,0 +1,5 @@
+"""Models used across chapters."""
+
+from .source_cnn import SourceCNN, SourceCNNAsWritten
+
+__all__ = ["SourceCNN", "SourceCNNAsWritten"]

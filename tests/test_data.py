@@ -1,0 +1,232 @@
+"""The data registry: cache, mirror, download, and every way each can go wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import os
+import threading
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from medai import data
+from medai.data import ChecksumError, DataNotFoundError, DataSet, UnknownDataSetError, UnknownFileError
+
+GOOD = b"sample,label\n1,0\n2,1\n"
+OTHER = b"a second file\n"
+
+
+def make_dataset(base_url: str = "http://127.0.0.1:9/{path}") -> DataSet:
+    return DataSet(
+        name="toy",
+        title="a toy data set for tests",
+        homepage="http://127.0.0.1/",
+        licence="CC0",
+        citation="none",
+        sources=(("*", base_url),),
+        checksums=MappingProxyType(
+            {
+                "table.csv": hashlib.sha256(GOOD).hexdigest(),
+                "sub/notes.txt": hashlib.sha256(OTHER).hexdigest(),
+            }
+        ),
+    )
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """Empty cache, no mirror, downloads allowed: each test sets only what it needs."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(cache))
+    monkeypatch.delenv("MEDAI_DATA_MIRROR", raising=False)
+    monkeypatch.delenv("MEDAI_OFFLINE", raising=False)
+    return tmp_path
+
+
+def test_mirror_hit_returns_the_mirror_folder_and_writes_nothing(isolated, monkeypatch):
+    mirror = isolated / "mirror"
+    write_tree(mirror / "toy", {"table.csv": GOOD, "sub/notes.txt": OTHER})
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", os.pathsep.join([str(isolated / "nowhere"), str(mirror)]))
+    folder = data.locate(make_dataset())
+    assert folder == mirror / "toy"
+    assert data.fetch(make_dataset(), "sub/notes.txt").read_bytes() == OTHER
+    assert not (isolated / "cache").exists()
+
+
+def test_cache_is_preferred_over_the_mirror(isolated, monkeypatch):
+    write_tree(isolated / "cache" / "toy", {"table.csv": GOOD})
+    write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD})
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
+    assert data.fetch(make_dataset(), "table.csv") == isolated / "cache" / "toy" / "table.csv"
+
+
+def test_a_folder_missing_one_file_is_skipped_for_a_complete_one(isolated, monkeypatch):
+    write_tree(isolated / "cache" / "toy", {"table.csv": GOOD})  # incomplete
+    write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD, "sub/notes.txt": OTHER})
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
+    assert data.locate(make_dataset()) == isolated / "mirror" / "toy"
+
+
+@pytest.mark.parametrize("where", ["cache", "mirror"])
+def test_corrupted_file_is_refused_and_left_in_place(isolated, monkeypatch, where):
+    write_tree(isolated / where / "toy", {"table.csv": GOOD.replace(b"1,0", b"1,1")})
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
+    with pytest.raises(ChecksumError, match="corrupted or not the expected file") as caught:
+        data.fetch(make_dataset(), "table.csv")
+    assert "table.csv" in str(caught.value)
+    assert (isolated / where / "toy" / "table.csv").read_bytes() == GOOD.replace(b"1,0", b"1,1")
+
+
+def test_missing_file_offline_names_file_url_and_destination(isolated, monkeypatch):
+    monkeypatch.setenv("MEDAI_OFFLINE", "1")
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "absent-mirror"))
+    with pytest.raises(DataNotFoundError) as caught:
+        data.fetch(make_dataset("https://example.org/toy/{path}"), "sub/notes.txt")
+    message = str(caught.value)
+    assert "'sub/notes.txt'" in message
+    assert "https://example.org/toy/sub/notes.txt" in message
+    assert str(isolated / "cache" / "toy" / "sub" / "notes.txt") in message
+    assert "folder does not exist" in message
+    assert "MEDAI_OFFLINE" in message
+
+
+def test_unknown_names_get_helpful_errors():
+    with pytest.raises(UnknownDataSetError, match="known data sets: .*mitbih-arrhythmia"):
+        data.get("mit-bih")
+    with pytest.raises(UnknownFileError, match="Did you mean 'table.csv'"):
+        data.fetch(make_dataset(), "tabel.csv")
+
+
+# --- downloads from a local HTTP server ---------------------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, bytes, int | None]] = {}
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        status, body, claimed_length = self.routes.get(self.path, (404, b"not found", None))
+        self.send_response(status)
+        self.send_header("Content-Length", str(claimed_length or len(body)))
+        self.end_headers()
+        self.wfile.write(body)  # if claimed_length > len(body), the client sees a truncated transfer
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    _Handler.routes = {}
+    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}/files/{{path}}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_download_lands_verified_in_the_cache(isolated, server):
+    _, url = server
+    _Handler.routes = {"/files/table.csv": (200, GOOD, None), "/files/sub/notes.txt": (200, OTHER, None)}
+    folder = data.locate(make_dataset(url))
+    assert folder == isolated / "cache" / "toy"
+    assert leftovers(folder) == ["notes.txt", "table.csv"]
+    # A second call is served from the cache: the server no longer has the files.
+    _Handler.routes = {}
+    assert data.fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
+
+
+def test_download_with_wrong_content_is_discarded(isolated, server):
+    _, url = server
+    _Handler.routes = {"/files/table.csv": (200, b"tampered\n", None)}
+    with pytest.raises(ChecksumError, match="discarded"):
+        data.fetch(make_dataset(url), "table.csv")
+    assert leftovers(isolated / "cache") == []
+
+
+@pytest.mark.parametrize(
+    "route",
+    [(404, b"not found", None), (200, GOOD[:5], len(GOOD))],
+    ids=["http-404", "connection-dropped-mid-file"],
+)
+def test_failed_download_leaves_no_partial_file(isolated, server, route):
+    _, url = server
+    _Handler.routes = {"/files/table.csv": route}
+    with pytest.raises(DataNotFoundError, match="download failed") as caught:
+        data.fetch(make_dataset(url), "table.csv")
+    assert url.format(path="table.csv") in str(caught.value)
+    assert leftovers(isolated / "cache") == []
+
+
+def test_download_never_replaces_an_existing_cached_file(isolated, server):
+    """A corrupted cached file is reported, not silently overwritten by a fresh download."""
+    _, url = server
+    write_tree(isolated / "cache" / "toy", {"table.csv": b"my own edits\n"})
+    _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
+    with pytest.raises(ChecksumError):
+        data.fetch(make_dataset(url), "table.csv")
+    assert (isolated / "cache" / "toy" / "table.csv").read_bytes() == b"my own edits\n"
+
+
+# --- the real registry ----------------------------------------------------------------------------
+
+
+def test_every_declared_file_has_a_hash_and_an_https_origin():
+    for dataset in data.REGISTRY.values():
+        assert dataset.files, dataset.name
+        for path in dataset.files:
+            assert len(dataset.sha256(path)) == 64
+            assert dataset.url(path).startswith("https://"), (dataset.name, path)
+
+
+def test_urls_follow_the_source_commits():
+    mitbih = data.get("mitbih-arrhythmia")
+    assert mitbih.url("annotations_txt/100annotations.txt").endswith("/data/100annotations.txt")
+    assert "MIT-LCP/wfdb-python" in mitbih.url("100.atr")
+    assert "mengst/PQRST" in mitbih.url("100.dat")
+
+
+def shared_mirror() -> Path | None:
+    for folder in data.mirror_dirs():
+        if folder.is_dir():
+            return folder
+    return None
+
+
+@pytest.mark.skipif(shared_mirror() is None, reason="MEDAI_DATA_MIRROR is not set to the shared data folder")
+def test_shared_mirror_matches_the_registry_exactly(monkeypatch, tmp_path):
+    """Every data set in the mirror is registered, with exactly the files it holds, all verified."""
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))
+    mirror = shared_mirror()
+    on_disk = sorted(p.name for p in mirror.iterdir() if p.is_dir())
+    assert on_disk == sorted(data.REGISTRY)
+    for name, dataset in data.REGISTRY.items():
+        present = sorted(
+            p.relative_to(mirror / name).as_posix()
+            for p in (mirror / name).rglob("*")
+            if p.is_file() and p.name != "SOURCE.md"
+        )
+        assert present == dataset.files, name
+        assert data.locate(name) == mirror / name  # hashes every file
+
+
+def test_catalogue_lists_every_data_set(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(tmp_path / "empty"))
+    table = data.catalogue()
+    assert list(table.index) == list(data.REGISTRY)
+    assert set(table["available in"]) == {"missing"}
+    assert table.loc["medquad", "files"] == 5499
