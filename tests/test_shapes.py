@@ -48,6 +48,8 @@ def test_source_model_only_accepts_112_pixel_inputs():
     model(torch.zeros(2, 1, 112, 112))
     with pytest.raises(RuntimeError):
         model(torch.zeros(2, 1, 28, 28))
+    # Worse: view(-1, 64*28*28) folds 16 small images into one row without complaint.
+    assert model(torch.zeros(16, 1, 28, 28)).shape == (1, 2)
 
 
 @pytest.mark.parametrize("size", [28, 64, 112, 224])

@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterable
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .errors import ChecksumError, DataNotFoundError
 from .registry import DataSet, get
