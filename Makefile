@@ -16,7 +16,9 @@ ifeq ($(origin MEDAI_DATA_MIRROR), undefined)
     export MEDAI_DATA_MIRROR := $(SHARED_MIRROR)
   endif
 endif
-export MPLBACKEND := Agg
+
+# Kernels must use the inline backend, or notebooks display no figures.
+unexport MPLBACKEND
 
 .PHONY: book test venv clean
 

@@ -1,4 +1,8 @@
-"""Shared test set-up: a non-interactive plotting backend and absolute data-mirror paths."""
+"""Shared test set-up: a non-interactive plotting backend for this process, absolute data-mirror paths.
+
+MPLBACKEND is deliberately not exported: notebook kernels inherit the environment, and with Agg
+there they would display no figures.
+"""
 
 import os
 from pathlib import Path
@@ -8,10 +12,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.pop("MPLBACKEND", None)  # kernels must get the inline backend, whatever the caller set
 
 # Notebooks run with their own working directory, so a relative mirror path would point elsewhere.
 if os.environ.get("MEDAI_DATA_MIRROR"):
     os.environ["MEDAI_DATA_MIRROR"] = os.pathsep.join(
         str(Path(p).expanduser().resolve()) for p in os.environ["MEDAI_DATA_MIRROR"].split(os.pathsep) if p
     )
-os.environ.setdefault("MPLBACKEND", "Agg")

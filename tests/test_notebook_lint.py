@@ -29,7 +29,7 @@ def test_header_cell_has_title_badge_and_runtime(path):
     assert header.source.startswith("# "), "the first cell starts with the notebook's title"
     badge = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{path.name}"
     assert badge in header.source, f"Colab badge must link to {badge} (repository.url in _config.yml)"
-    assert "colab-badge.svg" in header.source
+    assert "(colab-badge.svg)" in header.source, "use the local badge image: the book loads nothing remote"
     assert "**Runtime:**" in header.source
 
 

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+from smoke_runs import NOTEBOOKS, execute_smoke, executed_copy
+
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
 
 
@@ -25,25 +24,15 @@ def test_there_are_notebooks_to_test():
     assert NOTEBOOKS, "notebooks/ holds no .ipynb files"
 
 
-def run_twice(notebook: Path, workdir: Path) -> subprocess.CompletedProcess:
-    """papermill (smoke profile) into ``workdir``, then nbval on the executed copy."""
-    executed = workdir / notebook.name
-    papermill.execute_notebook(
-        str(notebook),
-        str(executed),
-        parameters={"profile": "smoke"},
-        kernel_name="python3",
-        cwd=str(notebook.parent),
-        progress_bar=False,
-        log_output=False,
-    )
+def rerun_with_nbval(executed: Path) -> subprocess.CompletedProcess:
+    """nbval re-executes an executed notebook and compares every output with the stored one."""
     return subprocess.run(
         [
             sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
             "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", "600",
-            "-p", "no:cacheprovider", "-q", "-W", "ignore::DeprecationWarning", str(executed),
+            "-p", "no:cacheprovider", "-q", "-W", "ignore::DeprecationWarning", executed.name,
         ],
-        cwd=workdir,
+        cwd=executed.parent,
         capture_output=True,
         text=True,
         timeout=1200,
@@ -52,8 +41,8 @@ def run_twice(notebook: Path, workdir: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_reproduces(notebook: Path, tmp_path: Path) -> None:
-    second_run = run_twice(notebook, tmp_path)
+def test_notebook_runs_and_reproduces(notebook: Path) -> None:
+    second_run = rerun_with_nbval(executed_copy(notebook))
     assert second_run.returncode == 0, (
         f"{notebook.name}: the re-run differs from the first run or fails\n{second_run.stdout[-6000:]}"
     )
@@ -71,6 +60,6 @@ def test_harness_catches_a_notebook_that_does_not_reproduce(tmp_path: Path) -> N
     ]
     nbformat.write(notebook, source / "unseeded.ipynb")
     (tmp_path / "run").mkdir()
-    second_run = run_twice(source / "unseeded.ipynb", tmp_path / "run")
+    second_run = rerun_with_nbval(execute_smoke(source / "unseeded.ipynb", tmp_path / "run"))
     assert second_run.returncode != 0
     assert "Cell outputs differ" in second_run.stdout and "mismatch 'stdout'" in second_run.stdout
