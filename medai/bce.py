@@ -24,7 +24,9 @@ def _check(z: torch.Tensor, y: torch.Tensor) -> None:
     if not torch.is_tensor(z) or not torch.is_tensor(y):
         raise TypeError("logits and targets must be torch tensors")
     if z.shape != y.shape:
-        raise ValueError(f"logits {tuple(z.shape)} and targets {tuple(y.shape)} must have the same shape")
+        raise ValueError(
+            f"logits {tuple(z.shape)} and targets {tuple(y.shape)} must have the same shape"
+        )
     if not torch.is_floating_point(z):
         raise TypeError(f"logits must be floating point, got {z.dtype}")
     if y.numel() and not bool(((y >= 0) & (y <= 1)).all()):
@@ -57,10 +59,14 @@ def grad_autograd(loss: LossFn, z: torch.Tensor, y: torch.Tensor) -> torch.Tenso
     return z.grad.detach()
 
 
-def grad_finite_difference(loss: LossFn, z: torch.Tensor, y: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+def grad_finite_difference(
+    loss: LossFn, z: torch.Tensor, y: torch.Tensor, eps: float = 1e-6
+) -> torch.Tensor:
     """dL/dz by central differences, elementwise (the loss is elementwise, so one pass suffices)."""
     if z.dtype != torch.float64:
-        raise TypeError("finite differences need float64 logits; float32 loses the difference in rounding")
+        raise TypeError(
+            "finite differences need float64 logits; float32 loses the difference in rounding"
+        )
     with torch.no_grad():
         return (loss(z + eps, y) - loss(z - eps, y)) / (2 * eps)
 
@@ -68,13 +74,17 @@ def grad_finite_difference(loss: LossFn, z: torch.Tensor, y: torch.Tensor, eps: 
 def per_pixel_bce(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Mean BCE over all pixels of a predicted mask ``f(X)`` in [0, 1]^N against a {0, 1} mask."""
     if logits.ndim < 2:
-        raise ValueError(f"expected an image of logits (..., H, W), got shape {tuple(logits.shape)}")
+        raise ValueError(
+            f"expected an image of logits (..., H, W), got shape {tuple(logits.shape)}"
+        )
     if mask.numel() and not bool(((mask == 0) | (mask == 1)).all()):
         raise ValueError("a segmentation mask must contain only 0 and 1")
     return bce_stable(logits, mask.to(logits.dtype)).mean()
 
 
-def extreme_logit_sweep(z: torch.Tensor, y: float, dtype: torch.dtype = torch.float32) -> pd.DataFrame:
+def extreme_logit_sweep(
+    z: torch.Tensor, y: float, dtype: torch.dtype = torch.float32
+) -> pd.DataFrame:
     """Loss and dL/dz at each logit in ``z`` for three implementations, in ``dtype``.
 
     * naive: ``-log(sigmoid(z))``-style formula, differentiated by autograd;

@@ -21,16 +21,16 @@ class Concept:
 CONCEPTS: tuple[Concept, ...] = (
     Concept("theory", "Loss, gradient,\ngradient descent", "2", 0),
     Concept("dl", "Deep learning\n(CNN, RNN, Transformer)", "2-3", 1),
-    Concept("imaging", "Medical imaging", "3", 2),
-    Concept("ehr", "Clinical text (EHR)", "4", 2),
+    Concept("imaging", "Medical\nimaging", "3", 2),
+    Concept("ehr", "Clinical text\n(EHR)", "4", 2),
     Concept("genomics", "Genomics", "5", 2),
-    Concept("monitoring", "Health monitoring", "6", 2),
-    Concept("chatbot", "Medical QA chatbot", "7", 2),
+    Concept("monitoring", "Health\nmonitoring", "6", 2),
+    Concept("chatbot", "Medical QA\nchatbot", "7", 2),
     Concept("evaluation", "Evaluation and\ndeployment", "8", 3),
-    Concept("privacy", "Privacy", "4, 9", 3),
     Concept("explain", "Explainability", "3, 9", 3),
-    Concept("fairness", "Fairness", "9", 3),
     Concept("quality", "Data quality and\ngeneralisation", "1, 6, 8", 3),
+    Concept("fairness", "Fairness", "9", 3),
+    Concept("privacy", "Privacy", "4, 9", 3),
 )
 
 EDGES: tuple[tuple[str, str], ...] = (
@@ -71,7 +71,7 @@ def _positions() -> dict[str, tuple[float, float]]:
 def draw_concept_graph(ax: plt.Axes | None = None) -> Figure:
     """Boxes for concepts (with the chapter that treats them), arrows for 'leads to'."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 6.2))
+        _, ax = plt.subplots(figsize=(10.5, 6.2))
     concepts = by_key()
     pos = _positions()
     for source, target in EDGES:
@@ -79,7 +79,13 @@ def draw_concept_graph(ax: plt.Axes | None = None) -> Figure:
             "",
             xy=pos[target],
             xytext=pos[source],
-            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.0, "shrinkA": 22, "shrinkB": 22},
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "#555555",
+                "lw": 1.0,
+                "shrinkA": 26,
+                "shrinkB": 26,
+            },
         )
     for key, (x, y) in pos.items():
         concept = concepts[key]
@@ -89,13 +95,26 @@ def draw_concept_graph(ax: plt.Axes | None = None) -> Figure:
             f"{concept.label}\n(ch. {concept.chapter})",
             ha="center",
             va="center",
-            fontsize=9,
-            bbox={"boxstyle": "round,pad=0.4", "fc": _LAYER_COLOURS[concept.layer], "ec": "#333333"},
+            fontsize=10.5,
+            bbox={
+                "boxstyle": "round,pad=0.4",
+                "fc": _LAYER_COLOURS[concept.layer],
+                "ec": "#333333",
+            },
         )
     for layer, name in _LAYER_NAMES.items():
-        ax.text(-0.02, 1.0 - layer / 3.0, name, ha="right", va="center", fontsize=9, style="italic", color="#555")
+        ax.text(
+            -0.02,
+            1.0 - layer / 3.0,
+            name,
+            ha="right",
+            va="center",
+            fontsize=10.5,
+            style="italic",
+            color="#555",
+        )
     ax.set_xlim(-0.12, 1.02)
     ax.set_ylim(-0.12, 1.12)
     ax.axis("off")
-    ax.set_title("How the chapters connect")
+    ax.set_title("How the chapters connect", fontsize=13)
     return ax.figure

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
+from scipy.special import expit  # the sigmoid, without overflow for large |z|
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
@@ -34,7 +35,7 @@ class LinearModel:
         return X @ self.weights + self.bias
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.decision(X)))
+        return expit(self.decision(X))
 
 
 def _check_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,27 +54,37 @@ def _check_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def objective(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float) -> float:
+def objective(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float
+) -> float:
     z = X @ w + b
-    bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))  # the stable form from chapter 2
+    bce = (
+        np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    )  # the stable form from chapter 2
     return float(bce.mean() + 0.5 * l2 * w @ w)
 
 
-def fit_gradient_descent(X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float = 0.0) -> LinearModel:
+def fit_gradient_descent(
+    X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float = 0.0
+) -> LinearModel:
     """Full-batch gradient descent written out: the gradient is X^T (sigmoid(z) - y) / n + l2 w."""
     X, y = _check_xy(X, y)
     n, d = X.shape
     w, b = np.zeros(d), 0.0
     history = []
     for _ in range(steps):
-        residual = 1.0 / (1.0 + np.exp(-(X @ w + b))) - y  # dL/dz for every sample at once
+        residual = (
+            expit(X @ w + b) - y
+        )  # dL/dz = sigmoid(z) - y, for every sample at once
         w = w - lr * (X.T @ residual / n + l2 * w)
         b = b - lr * residual.mean()
         history.append(objective(X, y, w, b, l2))
     return LinearModel(w, b, history)
 
 
-def fit_torch_sgd(X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float = 0.0) -> LinearModel:
+def fit_torch_sgd(
+    X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float = 0.0
+) -> LinearModel:
     """The same descent with ``nn.Linear``, ``BCEWithLogitsLoss`` and ``optim.SGD`` (weight decay on w only)."""
     X, y = _check_xy(X, y)
     features = torch.from_numpy(X)
@@ -82,7 +93,11 @@ def fit_torch_sgd(X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float
     torch.nn.init.zeros_(layer.weight)
     torch.nn.init.zeros_(layer.bias)
     optimiser = torch.optim.SGD(
-        [{"params": [layer.weight], "weight_decay": l2}, {"params": [layer.bias], "weight_decay": 0.0}], lr=lr
+        [
+            {"params": [layer.weight], "weight_decay": l2},
+            {"params": [layer.bias], "weight_decay": 0.0},
+        ],
+        lr=lr,
     )
     loss_fn = torch.nn.BCEWithLogitsLoss()
     history = []
@@ -91,8 +106,12 @@ def fit_torch_sgd(X: np.ndarray, y: np.ndarray, lr: float, steps: int, l2: float
         loss_fn(layer(features).squeeze(1), targets).backward()
         optimiser.step()
         with torch.no_grad():
-            history.append(objective(X, y, layer.weight[0].numpy(), float(layer.bias), l2))
-    return LinearModel(layer.weight.detach()[0].numpy().copy(), float(layer.bias.detach()), history)
+            history.append(
+                objective(X, y, layer.weight[0].numpy(), float(layer.bias), l2)
+            )
+    return LinearModel(
+        layer.weight.detach()[0].numpy().copy(), float(layer.bias.detach()), history
+    )
 
 
 def fit_sklearn(X: np.ndarray, y: np.ndarray, l2: float) -> LinearModel:
@@ -100,7 +119,9 @@ def fit_sklearn(X: np.ndarray, y: np.ndarray, l2: float) -> LinearModel:
     X, y = _check_xy(X, y)
     if l2 <= 0:
         raise ValueError("scikit-learn needs a positive l2 here (C = 1 / (l2 n))")
-    model = LogisticRegression(C=1.0 / (l2 * len(y)), tol=1e-10, max_iter=10_000).fit(X, y)
+    model = LogisticRegression(C=1.0 / (l2 * len(y)), tol=1e-10, max_iter=10_000).fit(
+        X, y
+    )
     return LinearModel(model.coef_[0].copy(), float(model.intercept_[0]))
 
 
@@ -120,9 +141,13 @@ def compare_methods_cv(
     Features are standardised with statistics of the training fold only.
     """
     X, y = _check_xy(X, y)
-    folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
+    folds = RepeatedStratifiedKFold(
+        n_splits=n_splits, n_repeats=n_repeats, random_state=seed
+    )
     fitters = {
-        "gradient descent (NumPy)": lambda a, b: fit_gradient_descent(a, b, lr, steps, l2),
+        "gradient descent (NumPy)": lambda a, b: fit_gradient_descent(
+            a, b, lr, steps, l2
+        ),
         "torch.optim.SGD": lambda a, b: fit_torch_sgd(a, b, lr, steps, l2),
         "scikit-learn L-BFGS": lambda a, b: fit_sklearn(a, b, l2),
     }
@@ -147,5 +172,7 @@ def compare_methods_cv(
 
 def summarise_cv(results: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over folds, one row per method."""
-    table = results.groupby("method", sort=False)[["accuracy", "AUROC"]].agg(["mean", "std"])
+    table = results.groupby("method", sort=False)[["accuracy", "AUROC"]].agg(
+        ["mean", "std"]
+    )
     return table.round(4)

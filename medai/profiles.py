@@ -7,20 +7,28 @@ from typing import Any, Mapping
 PROFILES = ("smoke", "default", "full")
 
 
-def settings_for(profile: str, table: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def settings_for(
+    profile: str, table: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
     """The settings of ``profile`` from ``table``; ``full`` falls back to ``default`` where it has none.
 
     Every profile must define the same keys, so a setting cannot silently exist
     only in one of them.
     """
     if profile not in PROFILES:
-        raise ValueError(f"profile must be one of {', '.join(PROFILES)}; got {profile!r}")
+        raise ValueError(
+            f"profile must be one of {', '.join(PROFILES)}; got {profile!r}"
+        )
     if "smoke" not in table or "default" not in table:
         raise ValueError("a profile table needs at least 'smoke' and 'default' entries")
     keys = set(table["default"])
     for name, entry in table.items():
         if name not in PROFILES:
-            raise ValueError(f"unknown profile {name!r} in table; allowed: {', '.join(PROFILES)}")
+            raise ValueError(
+                f"unknown profile {name!r} in table; allowed: {', '.join(PROFILES)}"
+            )
         if set(entry) != keys:
-            raise ValueError(f"profile {name!r} defines {sorted(entry)}, but 'default' defines {sorted(keys)}")
+            raise ValueError(
+                f"profile {name!r} defines {sorted(entry)}, but 'default' defines {sorted(keys)}"
+            )
     return dict(table.get(profile, table["default"]))

@@ -38,7 +38,11 @@ def pick_device(preference: str = "auto") -> torch.device:
         return torch.device("cpu")
     device = torch.device(preference)  # raises for names torch does not know
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device='cuda' was asked for but no CUDA GPU is visible; use device='auto' or 'cpu'")
+        raise RuntimeError(
+            "device='cuda' was asked for but no CUDA GPU is visible; use device='auto' or 'cpu'"
+        )
     if device.type == "mps" and not torch.backends.mps.is_available():
-        raise RuntimeError("device='mps' was asked for but Apple MPS is not available; use 'auto' or 'cpu'")
+        raise RuntimeError(
+            "device='mps' was asked for but Apple MPS is not available; use 'auto' or 'cpu'"
+        )
     return device

@@ -9,24 +9,35 @@ import torch
 from torch import nn
 
 
-def conv_out(size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+def conv_out(
+    size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
     """Output length of a convolution or pooling window along one axis.
 
     ``floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1``, the formula in the
     ``torch.nn.Conv2d`` documentation (``MaxPool2d`` uses the same one).
     """
-    for label, value in {"size": size, "kernel": kernel, "stride": stride, "dilation": dilation}.items():
+    for label, value in {
+        "size": size,
+        "kernel": kernel,
+        "stride": stride,
+        "dilation": dilation,
+    }.items():
         if value < 1:
             raise ValueError(f"{label} must be >= 1, got {value}")
     if padding < 0:
         raise ValueError(f"padding must be >= 0, got {padding}")
     out = math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1
     if out < 1:
-        raise ValueError(f"a {kernel}-wide window does not fit an input of {size} with padding {padding}")
+        raise ValueError(
+            f"a {kernel}-wide window does not fit an input of {size} with padding {padding}"
+        )
     return out
 
 
-def conv_params(in_channels: int, out_channels: int, kernel: int, bias: bool = True) -> int:
+def conv_params(
+    in_channels: int, out_channels: int, kernel: int, bias: bool = True
+) -> int:
     """Weights of a square 2-D convolution: out * in * k * k, plus one bias per output channel."""
     return out_channels * in_channels * kernel * kernel + (out_channels if bias else 0)
 
@@ -42,6 +53,7 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> pd.DataFrame:
     for name, module in model.named_modules():
         if next(module.children(), None) is not None:
             continue  # containers only pass data along
+
         def record(mod, _inputs, output, name=name):
             rows.append(
                 {
@@ -51,6 +63,7 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> pd.DataFrame:
                     "parameters": sum(p.numel() for p in mod.parameters(recurse=False)),
                 }
             )
+
         hooks.append(module.register_forward_hook(record))
     try:
         was_training = model.training

@@ -12,10 +12,14 @@ import matplotlib
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.pop("MPLBACKEND", None)  # kernels must get the inline backend, whatever the caller set
+os.environ.pop(
+    "MPLBACKEND", None
+)  # kernels must get the inline backend, whatever the caller set
 
 # Notebooks run with their own working directory, so a relative mirror path would point elsewhere.
 if os.environ.get("MEDAI_DATA_MIRROR"):
     os.environ["MEDAI_DATA_MIRROR"] = os.pathsep.join(
-        str(Path(p).expanduser().resolve()) for p in os.environ["MEDAI_DATA_MIRROR"].split(os.pathsep) if p
+        str(Path(p).expanduser().resolve())
+        for p in os.environ["MEDAI_DATA_MIRROR"].split(os.pathsep)
+        if p
     )

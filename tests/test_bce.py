@@ -20,16 +20,24 @@ def test_stable_and_naive_forms_agree_where_both_are_finite(logits_and_labels):
     z, y = logits_and_labels
     torch.testing.assert_close(bce.bce_stable(z, y), bce.bce_naive(z, y))
     torch.testing.assert_close(
-        bce.bce_stable(z, y), torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
+        bce.bce_stable(z, y),
+        torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none"),
     )
 
 
-def test_closed_form_gradient_matches_autograd_and_finite_differences(logits_and_labels):
+def test_closed_form_gradient_matches_autograd_and_finite_differences(
+    logits_and_labels,
+):
     z, y = logits_and_labels
     exact = bce.grad_closed_form(z, y)
     torch.testing.assert_close(bce.grad_autograd(bce.bce_stable, z, y), exact)
     torch.testing.assert_close(bce.grad_autograd(bce.bce_naive, z, y), exact)
-    torch.testing.assert_close(bce.grad_finite_difference(bce.bce_stable, z, y), exact, atol=1e-8, rtol=1e-6)
+    torch.testing.assert_close(
+        bce.grad_finite_difference(bce.bce_stable, z, y),
+        exact,
+        atol=1e-8,
+        rtol=1e-6,
+    )
 
 
 def test_gradcheck_accepts_the_stable_loss(logits_and_labels):
@@ -59,7 +67,9 @@ def test_extreme_logit_sweep_shows_where_each_form_breaks():
     # -log(sigmoid(-120)) = 120 exactly in real numbers: only the stable form gets it.
     assert table.loc[-120.0, "loss BCEWithLogits"] == pytest.approx(120.0)
     assert math.isinf(table.loc[-120.0, "loss naive"])
-    assert table.loc[-120.0, "loss BCELoss(sigmoid)"] == pytest.approx(100.0)  # PyTorch clamps log at -100
+    assert table.loc[-120.0, "loss BCELoss(sigmoid)"] == pytest.approx(
+        100.0
+    )  # PyTorch clamps log at -100
     # The true gradient there is sigmoid(z) - 1 = -1; BCELoss's clamp leaves none at all.
     assert table.loc[-120.0, "grad BCEWithLogits"] == pytest.approx(-1.0)
     assert table.loc[-120.0, "grad exact"] == pytest.approx(-1.0)
@@ -70,10 +80,15 @@ def test_extreme_logit_sweep_shows_where_each_form_breaks():
 def test_per_pixel_bce_is_the_mean_over_pixels():
     logits = torch.tensor([[[2.0, -1.0], [0.0, 3.0]]])
     mask = torch.tensor([[[1, 0], [1, 1]]])
-    by_hand = sum(
-        -math.log(1 / (1 + math.exp(-z))) if m else -math.log(1 - 1 / (1 + math.exp(-z)))
-        for z, m in [(2.0, 1), (-1.0, 0), (0.0, 1), (3.0, 1)]
-    ) / 4
+    by_hand = (
+        sum(
+            -math.log(1 / (1 + math.exp(-z)))
+            if m
+            else -math.log(1 - 1 / (1 + math.exp(-z)))
+            for z, m in [(2.0, 1), (-1.0, 0), (0.0, 1), (3.0, 1)]
+        )
+        / 4
+    )
     assert bce.per_pixel_bce(logits, mask).item() == pytest.approx(by_hand)
 
 
@@ -81,7 +96,12 @@ def test_per_pixel_bce_is_the_mean_over_pixels():
     "z, y, error, message",
     [
         (torch.zeros(3), torch.zeros(4), ValueError, "same shape"),
-        (torch.zeros(3, dtype=torch.long), torch.zeros(3, dtype=torch.long), TypeError, "floating point"),
+        (
+            torch.zeros(3, dtype=torch.long),
+            torch.zeros(3, dtype=torch.long),
+            TypeError,
+            "floating point",
+        ),
         (torch.zeros(3), torch.tensor([0.0, 2.0, 1.0]), ValueError, r"\[0, 1\]"),
         ([0.0], torch.zeros(1), TypeError, "torch tensors"),
     ],

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from smoke_runs import NOTEBOOKS, ROOT, executed_copy
 
 pytestmark = pytest.mark.book
@@ -36,8 +35,11 @@ class _Assets(HTMLParser):
             self.loaded.append(attrs["src"])
             if tag == "img":
                 self.images.append(attrs["src"])
-        if tag == "link" and attrs.get("href") and {"stylesheet", "preload", "icon"} & set(
-            (attrs.get("rel") or "").split()
+        if (
+            tag == "link"
+            and attrs.get("href")
+            and {"stylesheet", "preload", "icon"}
+            & set((attrs.get("rel") or "").split())
         ):
             self.loaded.append(attrs["href"])
 
@@ -57,7 +59,9 @@ def html(tmp_path_factory) -> Path:
     (source / "notebooks").mkdir()
     for extra in (ROOT / "notebooks").iterdir():
         if extra.suffix != ".ipynb":
-            shutil.copy(extra, source / "notebooks" / extra.name)  # images the notebooks link to
+            shutil.copy(
+                extra, source / "notebooks" / extra.name
+            )  # images the notebooks link to
     for notebook in NOTEBOOKS:
         shutil.copy(executed_copy(notebook), source / "notebooks" / notebook.name)
     config = yaml.safe_load((source / "_config.yml").read_text())
@@ -65,18 +69,28 @@ def html(tmp_path_factory) -> Path:
     (source / "_config.yml").write_text(yaml.safe_dump(config))
 
     build = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--warningiserror", "--keep-going"],
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(source),
+            "--warningiserror",
+            "--keep-going",
+        ],
         capture_output=True,
         text=True,
         timeout=900,
     )
-    assert build.returncode == 0, f"book build failed (warnings count as errors):\n{build.stdout[-5000:]}\n{build.stderr[-3000:]}"
+    assert build.returncode == 0, (
+        f"book build failed (warnings count as errors):\n{build.stdout[-5000:]}\n{build.stderr[-3000:]}"
+    )
     return source / "_build" / "html"
 
 
 def test_no_page_loads_anything_from_the_network(html):
     offenders = {
-        page.relative_to(html).as_posix(): [a for a in assets(page).loaded if re.match(r"(https?:)?//", a)]
+        page.relative_to(html).as_posix(): [
+            a for a in assets(page).loaded if re.match(r"(https?:)?//", a)
+        ]
         for page in html.rglob("*.html")
     }
     assert {page: found for page, found in offenders.items() if found} == {}
@@ -103,7 +117,9 @@ def test_notebook_pages_show_figures_and_a_colab_button(html, notebook):
     page = html / "notebooks" / f"{notebook.stem}.html"
     found = assets(page)
     figures = [src for src in found.images if src.endswith(".png")]
-    assert figures, f"{page.name} shows no figure: did the kernel use a non-inline matplotlib backend?"
+    assert figures, (
+        f"{page.name} shows no figure: did the kernel use a non-inline matplotlib backend?"
+    )
     for src in figures + [s for s in found.images if s.endswith(".svg")]:
         assert (page.parent / src).resolve().is_file(), src
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]

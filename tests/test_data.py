@@ -12,7 +12,13 @@ from types import MappingProxyType
 import pytest
 
 from medai import data
-from medai.data import ChecksumError, DataNotFoundError, DataSet, UnknownDataSetError, UnknownFileError
+from medai.data import (
+    ChecksumError,
+    DataNotFoundError,
+    DataSet,
+    UnknownDataSetError,
+    UnknownFileError,
+)
 
 GOOD = b"sample,label\n1,0\n2,1\n"
 OTHER = b"a second file\n"
@@ -54,7 +60,10 @@ def isolated(tmp_path, monkeypatch):
 def test_mirror_hit_returns_the_mirror_folder_and_writes_nothing(isolated, monkeypatch):
     mirror = isolated / "mirror"
     write_tree(mirror / "toy", {"table.csv": GOOD, "sub/notes.txt": OTHER})
-    monkeypatch.setenv("MEDAI_DATA_MIRROR", os.pathsep.join([str(isolated / "nowhere"), str(mirror)]))
+    monkeypatch.setenv(
+        "MEDAI_DATA_MIRROR",
+        os.pathsep.join([str(isolated / "nowhere"), str(mirror)]),
+    )
     folder = data.locate(make_dataset())
     assert folder == mirror / "toy"
     assert data.fetch(make_dataset(), "sub/notes.txt").read_bytes() == OTHER
@@ -65,7 +74,10 @@ def test_cache_is_preferred_over_the_mirror(isolated, monkeypatch):
     write_tree(isolated / "cache" / "toy", {"table.csv": GOOD})
     write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD})
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
-    assert data.fetch(make_dataset(), "table.csv") == isolated / "cache" / "toy" / "table.csv"
+    assert (
+        data.fetch(make_dataset(), "table.csv")
+        == isolated / "cache" / "toy" / "table.csv"
+    )
 
 
 def test_a_folder_missing_one_file_is_skipped_for_a_complete_one(isolated, monkeypatch):
@@ -79,10 +91,14 @@ def test_a_folder_missing_one_file_is_skipped_for_a_complete_one(isolated, monke
 def test_corrupted_file_is_refused_and_left_in_place(isolated, monkeypatch, where):
     write_tree(isolated / where / "toy", {"table.csv": GOOD.replace(b"1,0", b"1,1")})
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
-    with pytest.raises(ChecksumError, match="corrupted or not the expected file") as caught:
+    with pytest.raises(
+        ChecksumError, match="corrupted or not the expected file"
+    ) as caught:
         data.fetch(make_dataset(), "table.csv")
     assert "table.csv" in str(caught.value)
-    assert (isolated / where / "toy" / "table.csv").read_bytes() == GOOD.replace(b"1,0", b"1,1")
+    assert (isolated / where / "toy" / "table.csv").read_bytes() == GOOD.replace(
+        b"1,0", b"1,1"
+    )
 
 
 def test_missing_file_offline_names_file_url_and_destination(isolated, monkeypatch):
@@ -99,7 +115,9 @@ def test_missing_file_offline_names_file_url_and_destination(isolated, monkeypat
 
 
 def test_unknown_names_get_helpful_errors():
-    with pytest.raises(UnknownDataSetError, match="known data sets: .*mitbih-arrhythmia"):
+    with pytest.raises(
+        UnknownDataSetError, match="known data sets: .*mitbih-arrhythmia"
+    ):
         data.get("mit-bih")
     with pytest.raises(UnknownFileError, match="Did you mean 'table.csv'"):
         data.fetch(make_dataset(), "tabel.csv")
@@ -112,11 +130,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, bytes, int | None]] = {}
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
-        status, body, claimed_length = self.routes.get(self.path, (404, b"not found", None))
+        status, body, claimed_length = self.routes.get(
+            self.path, (404, b"not found", None)
+        )
         self.send_response(status)
         self.send_header("Content-Length", str(claimed_length or len(body)))
         self.end_headers()
-        self.wfile.write(body)  # if claimed_length > len(body), the client sees a truncated transfer
+        self.wfile.write(
+            body
+        )  # if claimed_length > len(body), the client sees a truncated transfer
         self.close_connection = True
 
     def log_message(self, *args):
@@ -135,12 +157,19 @@ def server():
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    return (
+        sorted(p.name for p in folder.rglob("*") if p.is_file())
+        if folder.exists()
+        else []
+    )
 
 
 def test_download_lands_verified_in_the_cache(isolated, server):
     _, url = server
-    _Handler.routes = {"/files/table.csv": (200, GOOD, None), "/files/sub/notes.txt": (200, OTHER, None)}
+    _Handler.routes = {
+        "/files/table.csv": (200, GOOD, None),
+        "/files/sub/notes.txt": (200, OTHER, None),
+    }
     folder = data.locate(make_dataset(url))
     assert folder == isolated / "cache" / "toy"
     assert leftovers(folder) == ["notes.txt", "table.csv"]
@@ -194,7 +223,9 @@ def test_every_declared_file_has_a_hash_and_an_https_origin():
 
 def test_urls_follow_the_source_commits():
     mitbih = data.get("mitbih-arrhythmia")
-    assert mitbih.url("annotations_txt/100annotations.txt").endswith("/data/100annotations.txt")
+    assert mitbih.url("annotations_txt/100annotations.txt").endswith(
+        "/data/100annotations.txt"
+    )
     assert "MIT-LCP/wfdb-python" in mitbih.url("100.atr")
     assert "mengst/PQRST" in mitbih.url("100.dat")
 
@@ -206,7 +237,10 @@ def shared_mirror() -> Path | None:
     return None
 
 
-@pytest.mark.skipif(shared_mirror() is None, reason="MEDAI_DATA_MIRROR is not set to the shared data folder")
+@pytest.mark.skipif(
+    shared_mirror() is None,
+    reason="MEDAI_DATA_MIRROR is not set to the shared data folder",
+)
 def test_shared_mirror_matches_the_registry_exactly(monkeypatch, tmp_path):
     """Every data set in the mirror is registered, with exactly the files it holds, all verified."""
     monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))

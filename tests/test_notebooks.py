@@ -14,7 +14,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from smoke_runs import NOTEBOOKS, execute_smoke, executed_copy
 
 SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")
@@ -28,9 +27,21 @@ def rerun_with_nbval(executed: Path) -> subprocess.CompletedProcess:
     """nbval re-executes an executed notebook and compares every output with the stored one."""
     return subprocess.run(
         [
-            sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-            "--nbval-sanitize-with", str(SANITIZE), "--nbval-cell-timeout", "600",
-            "-p", "no:cacheprovider", "-q", "-W", "ignore::DeprecationWarning", executed.name,
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(SANITIZE),
+            "--nbval-cell-timeout",
+            "600",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-W",
+            "ignore::DeprecationWarning",
+            executed.name,
         ],
         cwd=executed.parent,
         capture_output=True,
@@ -53,13 +64,24 @@ def test_harness_catches_a_notebook_that_does_not_reproduce(tmp_path: Path) -> N
     source = tmp_path / "src"
     source.mkdir()
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.cells = [
-        nbformat.v4.new_code_cell('profile = "default"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            'profile = "default"', metadata={"tags": ["parameters"]}
+        ),
         nbformat.v4.new_code_cell("import random\nprint(random.random())"),
     ]
     nbformat.write(notebook, source / "unseeded.ipynb")
     (tmp_path / "run").mkdir()
-    second_run = rerun_with_nbval(execute_smoke(source / "unseeded.ipynb", tmp_path / "run"))
+    second_run = rerun_with_nbval(
+        execute_smoke(source / "unseeded.ipynb", tmp_path / "run")
+    )
     assert second_run.returncode != 0
-    assert "Cell outputs differ" in second_run.stdout and "mismatch 'stdout'" in second_run.stdout
+    assert (
+        "Cell outputs differ" in second_run.stdout
+        and "mismatch 'stdout'" in second_run.stdout
+    )

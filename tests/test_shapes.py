@@ -14,7 +14,11 @@ def _valid(size, kernel, stride, padding, dilation):
     return size + 2 * padding >= dilation * (kernel - 1) + 1
 
 
-GRID = [c for c in itertools.product([7, 28, 31], [1, 3, 5], [1, 2, 3], [0, 1, 2], [1, 2]) if _valid(*c)]
+GRID = [
+    c
+    for c in itertools.product([7, 28, 31], [1, 3, 5], [1, 2, 3], [0, 1, 2], [1, 2])
+    if _valid(*c)
+]
 
 
 @pytest.mark.parametrize("size, kernel, stride, padding, dilation", GRID)
@@ -38,7 +42,9 @@ def test_parameter_counts_match_the_source_model():
     table = layer_table(model, (1, 3, 112, 112)).set_index("layer")
     assert table.loc["conv1", "parameters"] == conv_params(3, 32, 3) == 896
     assert table.loc["conv2", "parameters"] == conv_params(32, 64, 3) == 18_496
-    assert table.loc["fc1", "parameters"] == linear_params(64 * 28 * 28, 512) == 25_690_624
+    assert (
+        table.loc["fc1", "parameters"] == linear_params(64 * 28 * 28, 512) == 25_690_624
+    )
     assert table["parameters"].sum() == sum(p.numel() for p in model.parameters())
     assert table.loc["fc2", "output shape"] == (1, 2)
 

@@ -3,10 +3,16 @@
 See ``resolve`` for the order (cache, mirrors, download) and ``registry`` for what is declared.
 """
 
-from .errors import ChecksumError, DataError, DataNotFoundError, UnknownDataSetError, UnknownFileError
+from .catalogue import catalogue
+from .errors import (
+    ChecksumError,
+    DataError,
+    DataNotFoundError,
+    UnknownDataSetError,
+    UnknownFileError,
+)
 from .registry import REGISTRY, DataSet, get
 from .resolve import cache_dir, fetch, locate, mirror_dirs
-from .catalogue import catalogue
 
 __all__ = [
     "REGISTRY",

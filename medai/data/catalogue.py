@@ -32,4 +32,3 @@ def catalogue() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("name")
-

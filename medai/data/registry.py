@@ -76,13 +76,19 @@ def read_checksums(text: str) -> dict[str, str]:
             continue
         digest, sep, path = line.partition("  ")
         if not sep or len(digest) != 64 or not path:
-            raise ValueError(f"checksum line {number} is not '<sha256>  <path>': {line!r}")
+            raise ValueError(
+                f"checksum line {number} is not '<sha256>  <path>': {line!r}"
+            )
         table[path.strip()] = digest.lower()
     return table
 
 
 def _packaged_checksums(name: str) -> Mapping[str, str]:
-    text = resources.files(__package__).joinpath("checksums", f"{name}.sha256").read_text("utf-8")
+    text = (
+        resources.files(__package__)
+        .joinpath("checksums", f"{name}.sha256")
+        .read_text("utf-8")
+    )
     return MappingProxyType(read_checksums(text))
 
 
@@ -90,9 +96,7 @@ def _declare(name: str, **fields) -> DataSet:
     return DataSet(name=name, checksums=_packaged_checksums(name), **fields)
 
 
-_PHYSIONET_CITATION = (
-    "Goldberger AL et al. PhysioBank, PhysioToolkit, and PhysioNet. Circulation 101(23):e215-e220 (2000)."
-)
+_PHYSIONET_CITATION = "Goldberger AL et al. PhysioBank, PhysioToolkit, and PhysioNet. Circulation 101(23):e215-e220 (2000)."
 
 _DATASETS = [
     _declare(
@@ -105,7 +109,10 @@ _DATASETS = [
             "Kermany DS et al. Cell 172(5):1122-1131 (2018)."
         ),
         sources=(
-            ("*", f"{_GH}/varun19424/pneumonia_mnist/9361a718d67e8a40f1ef8929db8c5682add8bd70/data/{{path}}"),
+            (
+                "*",
+                f"{_GH}/varun19424/pneumonia_mnist/9361a718d67e8a40f1ef8929db8c5682add8bd70/data/{{path}}",
+            ),
         ),
         notes="Not the Zenodo file: 826 fewer normal training images. Report as the reduced-train copy.",
     ),
@@ -114,14 +121,21 @@ _DATASETS = [
         title="MIT-BIH Arrhythmia Database, 10 records with reference beat annotations",
         homepage="https://physionet.org/content/mitdb/1.0.0/",
         licence="ODC-By 1.0",
-        citation="Moody GB, Mark RG. IEEE Eng Med Biol 20(3):45-50 (2001). " + _PHYSIONET_CITATION,
+        citation="Moody GB, Mark RG. IEEE Eng Med Biol 20(3):45-50 (2001). "
+        + _PHYSIONET_CITATION,
         sources=(
             (
                 "annotations_txt/*",
                 f"{_GH}/EfimArtemov/EcgAnalysis/3842ab35970e0cdf124b241109dce3f95c4ca84a/data/{{basename}}",
             ),
-            ("100.atr", f"{_GH}/MIT-LCP/wfdb-python/6850ad1aa0c1fcb2282b3625f767de98396cf740/sample-data/{{path}}"),
-            ("*", f"{_GH}/mengst/PQRST/38325069fd9f6febadcfbc563e69e888a60c7c60/{{path}}"),
+            (
+                "100.atr",
+                f"{_GH}/MIT-LCP/wfdb-python/6850ad1aa0c1fcb2282b3625f767de98396cf740/sample-data/{{path}}",
+            ),
+            (
+                "*",
+                f"{_GH}/mengst/PQRST/38325069fd9f6febadcfbc563e69e888a60c7c60/{{path}}",
+            ),
         ),
     ),
     _declare(
@@ -131,7 +145,10 @@ _DATASETS = [
         licence="ODC-By 1.0 (PhysioNet databases)",
         citation=_PHYSIONET_CITATION,
         sources=(
-            ("*", f"{_GH}/MIT-LCP/wfdb-python/6850ad1aa0c1fcb2282b3625f767de98396cf740/sample-data/{{path}}"),
+            (
+                "*",
+                f"{_GH}/MIT-LCP/wfdb-python/6850ad1aa0c1fcb2282b3625f767de98396cf740/sample-data/{{path}}",
+            ),
         ),
     ),
     _declare(
@@ -140,7 +157,12 @@ _DATASETS = [
         homepage="https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/",
         licence="Public domain (United States Government Work)",
         citation="Dogan RI, Leaman R, Lu Z. J Biomed Inform 47:1-10 (2014). doi:10.1016/j.jbi.2013.12.006",
-        sources=(("*", f"{_GH}/spyysalo/ncbi-disease/5a266c6fc76fb2b5184cfa397ff0a5ecdb133aec/{{path}}"),),
+        sources=(
+            (
+                "*",
+                f"{_GH}/spyysalo/ncbi-disease/5a266c6fc76fb2b5184cfa397ff0a5ecdb133aec/{{path}}",
+            ),
+        ),
     ),
     _declare(
         "medical-abstracts",
@@ -176,7 +198,12 @@ _DATASETS = [
         homepage="https://github.com/abachaa/MedQuAD",
         licence="CC BY 4.0",
         citation="Ben Abacha A, Demner-Fushman D. BMC Bioinformatics 20:511 (2019).",
-        sources=(("*", f"{_GH}/abachaa/MedQuAD/577bd37b96c02d1833b2c9eed2de9f96964e96cb/{{path}}"),),
+        sources=(
+            (
+                "*",
+                f"{_GH}/abachaa/MedQuAD/577bd37b96c02d1833b2c9eed2de9f96964e96cb/{{path}}",
+            ),
+        ),
     ),
 ]
 
@@ -191,4 +218,6 @@ def get(name: str | DataSet) -> DataSet:
         return REGISTRY[name]
     except KeyError:
         known = ", ".join(sorted(REGISTRY))
-        raise UnknownDataSetError(f"no data set called {name!r}; known data sets: {known}") from None
+        raise UnknownDataSetError(
+            f"no data set called {name!r}; known data sets: {known}"
+        ) from None

@@ -35,7 +35,11 @@ _verified: set[tuple[str, int, int, str]] = set()
 def cache_dir() -> Path:
     """Where downloads go: ``$MEDAI_DATA_DIR`` or ``~/.cache/medai``."""
     configured = os.environ.get("MEDAI_DATA_DIR", "").strip()
-    return Path(configured).expanduser().resolve() if configured else Path.home() / ".cache" / "medai"
+    return (
+        Path(configured).expanduser().resolve()
+        if configured
+        else Path.home() / ".cache" / "medai"
+    )
 
 
 def mirror_dirs() -> list[Path]:
@@ -45,7 +49,11 @@ def mirror_dirs() -> list[Path]:
 
 
 def offline() -> bool:
-    return os.environ.get("MEDAI_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get("MEDAI_OFFLINE", "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+    }
 
 
 def sha256_of(path: Path) -> str:
@@ -92,7 +100,12 @@ def locate(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
 
     folder = cache_dir() / dataset.name
     missing = [p for p in wanted if not (folder / p).is_file()]
-    for path in tqdm(missing, desc=f"download {dataset.name}", unit="file", disable=len(missing) < 2):
+    for path in tqdm(
+        missing,
+        desc=f"download {dataset.name}",
+        unit="file",
+        disable=len(missing) < 2,
+    ):
         _download(dataset, path, folder / path)
     for path in wanted:
         verify(folder / path, dataset.sha256(path))
@@ -107,7 +120,8 @@ def fetch(name: str | DataSet, path: str) -> Path:
 def _not_found(dataset: DataSet, path: str, reason: str) -> DataNotFoundError:
     mirrors = mirror_dirs()
     looked = [f"cache {cache_dir() / dataset.name}"] + [
-        f"mirror {m / dataset.name}{'' if m.is_dir() else ' (folder does not exist)'}" for m in mirrors
+        f"mirror {m / dataset.name}{'' if m.is_dir() else ' (folder does not exist)'}"
+        for m in mirrors
     ]
     if not mirrors:
         looked.append("no mirror ($MEDAI_DATA_MIRROR is not set)")
@@ -123,11 +137,15 @@ def _not_found(dataset: DataSet, path: str, reason: str) -> DataNotFoundError:
 def _download(dataset: DataSet, path: str, target: Path) -> None:
     """Stream one file to a temporary name beside ``target``; keep it only if its hash matches."""
     if offline():
-        raise _not_found(dataset, path, "MEDAI_OFFLINE is set, so nothing is downloaded")
+        raise _not_found(
+            dataset, path, "MEDAI_OFFLINE is set, so nothing is downloaded"
+        )
     url = dataset.url(path)
     expected = dataset.sha256(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+    )
     partial = Path(handle.name)
     try:
         digest = hashlib.sha256()
@@ -140,14 +158,19 @@ def _download(dataset: DataSet, path: str, target: Path) -> None:
             announced = response.headers.get("Content-Length")
             if announced is not None and int(announced) != received:
                 # http.client's chunked read() returns a short body instead of raising
-                raise OSError(f"transfer cut short: {received} of {announced} bytes arrived")
+                raise OSError(
+                    f"transfer cut short: {received} of {announced} bytes arrived"
+                )
         if digest.hexdigest() != expected:
             raise ChecksumError(
                 f"download of {url} has sha256 {digest.hexdigest()}, expected {expected}; it was discarded."
             )
         os.replace(partial, target)
-    except (OSError, http.client.HTTPException, ValueError) as error:  # URLError is an OSError
+    except (
+        OSError,
+        http.client.HTTPException,
+        ValueError,
+    ) as error:  # URLError is an OSError
         raise _not_found(dataset, path, f"download failed: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
-

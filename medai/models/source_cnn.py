@@ -32,10 +32,14 @@ class SourceCNNAsWritten(nn.Module):
 class SourceCNN(nn.Module):
     """The same network with ``fc1`` sized from ``image_size`` (two 2x poolings divide it by 4)."""
 
-    def __init__(self, num_classes: int = 2, in_channels: int = 1, image_size: int = 28) -> None:
+    def __init__(
+        self, num_classes: int = 2, in_channels: int = 1, image_size: int = 28
+    ) -> None:
         super().__init__()
         if image_size < 4:
-            raise ValueError(f"image_size must be at least 4 (two 2x poolings), got {image_size}")
+            raise ValueError(
+                f"image_size must be at least 4 (two 2x poolings), got {image_size}"
+            )
         self.image_size = image_size
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 32, kernel_size=3, padding=1),
