@@ -1,14 +1,9 @@
-"""Profiles, seeds, devices and the concept graph."""
-
-import matplotlib
-
-matplotlib.use("Agg")
+"""Profiles, seeds and devices."""
 
 import numpy as np
 import pytest
 import torch
 
-from medai import concepts
 from medai.profiles import settings_for
 from medai.runtime import pick_device, seed_everything
 
@@ -51,18 +46,3 @@ def test_pick_device():
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match="no CUDA GPU"):
             pick_device("cuda")
-
-
-def test_concept_graph_is_consistent_and_drawn():
-    keys = concepts.by_key()
-    assert len(keys) == len(concepts.CONCEPTS)
-    for source, target in concepts.EDGES:
-        assert source in keys and target in keys
-        assert (
-            keys[source].layer < keys[target].layer
-        )  # arrows always point down the layers
-    applications = [c for c in concepts.CONCEPTS if c.layer == 2]
-    assert [c.chapter for c in applications] == ["3", "4", "5", "6", "7"]
-    figure = concepts.draw_concept_graph()
-    labels = [t.get_text() for t in figure.axes[0].texts]
-    assert sum("(ch." in label for label in labels) == len(concepts.CONCEPTS)

@@ -5,20 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from .registry import REGISTRY
-from .resolve import cache_dir, mirror_dirs
+from .resolve import cache_dir, complete_folder
 
 
-def _where(name: str, files: list[str]) -> str:
+def _where(name: str) -> str:
     """'cache', 'mirror' or 'missing', without downloading or hashing anything."""
-    if all((cache_dir() / name / f).is_file() for f in files):
-        return "cache"
-    if any(all((m / name / f).is_file() for f in files) for m in mirror_dirs()):
-        return "mirror"
-    return "missing"
+    folder = complete_folder(name)
+    if folder is None:
+        return "missing"
+    return "cache" if folder.parent == cache_dir() else "mirror"
 
 
 def catalogue() -> pd.DataFrame:
-    """One row per data set: name, title, file count, size on disk if present, licence, location."""
+    """One row per data set: name, title, file count, licence, and where it is found."""
     rows = []
     for dataset in REGISTRY.values():
         files = dataset.files
@@ -28,7 +27,7 @@ def catalogue() -> pd.DataFrame:
                 "title": dataset.title,
                 "files": len(files),
                 "licence": dataset.licence,
-                "available in": _where(dataset.name, files),
+                "available in": _where(dataset.name),
             }
         )
     return pd.DataFrame(rows).set_index("name")

@@ -79,6 +79,19 @@ def verify(path: Path, expected: str) -> None:
     _verified.add(key)
 
 
+def complete_folder(
+    name: str | DataSet, files: Iterable[str] | None = None
+) -> Path | None:
+    """The first of cache and mirrors that holds every file asked for (not yet verified), else None."""
+    dataset = get(name)
+    wanted = dataset.files if files is None else list(files)
+    for root in [cache_dir(), *mirror_dirs()]:
+        folder = root / dataset.name
+        if all((folder / path).is_file() for path in wanted):
+            return folder
+    return None
+
+
 def locate(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
     """The folder holding ``files`` (default: all files) of data set ``name``.
 
@@ -91,12 +104,11 @@ def locate(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
     for path in wanted:
         dataset.sha256(path)  # reject unknown paths before touching the disk
 
-    for root in [cache_dir(), *mirror_dirs()]:
-        folder = root / dataset.name
-        if all((folder / path).is_file() for path in wanted):
-            for path in wanted:
-                verify(folder / path, dataset.sha256(path))
-            return folder
+    folder = complete_folder(dataset, wanted)
+    if folder is not None:
+        for path in wanted:
+            verify(folder / path, dataset.sha256(path))
+        return folder
 
     folder = cache_dir() / dataset.name
     missing = [p for p in wanted if not (folder / p).is_file()]
