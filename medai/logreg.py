@@ -58,9 +58,8 @@ def objective(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float
 ) -> float:
     z = X @ w + b
-    bce = (
-        np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    )  # the stable form from chapter 2
+    # the stable form from chapter 2
+    bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
     return float(bce.mean() + 0.5 * l2 * w @ w)
 
 
@@ -73,9 +72,8 @@ def fit_gradient_descent(
     w, b = np.zeros(d), 0.0
     history = []
     for _ in range(steps):
-        residual = (
-            expit(X @ w + b) - y
-        )  # dL/dz = sigmoid(z) - y, for every sample at once
+        # dL/dz = sigmoid(z) - y, for every sample at once
+        residual = expit(X @ w + b) - y
         w = w - lr * (X.T @ residual / n + l2 * w)
         b = b - lr * residual.mean()
         history.append(objective(X, y, w, b, l2))

@@ -11,10 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.pop(
-    "MPLBACKEND", None
-)  # kernels must get the inline backend, whatever the caller set
+# Kernels must get the inline backend, whatever the caller set.
+os.environ.pop("MPLBACKEND", None)
 
 # Notebooks run with their own working directory, so a relative mirror path would point elsewhere.
 if os.environ.get("MEDAI_DATA_MIRROR"):

@@ -67,9 +67,8 @@ def test_extreme_logit_sweep_shows_where_each_form_breaks():
     # -log(sigmoid(-120)) = 120 exactly in real numbers: only the stable form gets it.
     assert table.loc[-120.0, "loss BCEWithLogits"] == pytest.approx(120.0)
     assert math.isinf(table.loc[-120.0, "loss naive"])
-    assert table.loc[-120.0, "loss BCELoss(sigmoid)"] == pytest.approx(
-        100.0
-    )  # PyTorch clamps log at -100
+    # PyTorch clamps log at -100
+    assert table.loc[-120.0, "loss BCELoss(sigmoid)"] == pytest.approx(100.0)
     # The true gradient there is sigmoid(z) - 1 = -1; BCELoss's clamp leaves none at all.
     assert table.loc[-120.0, "grad BCEWithLogits"] == pytest.approx(-1.0)
     assert table.loc[-120.0, "grad exact"] == pytest.approx(-1.0)

@@ -58,10 +58,8 @@ def html(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "book", source / "book")
     (source / "notebooks").mkdir()
     for extra in (ROOT / "notebooks").iterdir():
-        if extra.suffix != ".ipynb":
-            shutil.copy(
-                extra, source / "notebooks" / extra.name
-            )  # images the notebooks link to
+        if extra.suffix != ".ipynb":  # images the notebooks link to
+            shutil.copy(extra, source / "notebooks" / extra.name)
     for notebook in NOTEBOOKS:
         shutil.copy(executed_copy(notebook), source / "notebooks" / notebook.name)
     config = yaml.safe_load((source / "_config.yml").read_text())

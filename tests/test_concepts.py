@@ -8,9 +8,8 @@ def test_concept_graph_is_consistent_and_drawn():
     assert len(keys) == len(concepts.CONCEPTS)
     for source, target in concepts.EDGES:
         assert source in keys and target in keys
-        assert (
-            keys[source].layer < keys[target].layer
-        )  # arrows always point down the layers
+        # arrows always point down the layers
+        assert keys[source].layer < keys[target].layer
     applications = [c for c in concepts.CONCEPTS if c.layer == 2]
     assert [c.chapter for c in applications] == ["3", "4", "5", "6", "7"]
     figure = concepts.draw_concept_graph()

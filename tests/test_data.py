@@ -136,9 +136,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Length", str(claimed_length or len(body)))
         self.end_headers()
-        self.wfile.write(
-            body
-        )  # if claimed_length > len(body), the client sees a truncated transfer
+        # if claimed_length > len(body), the client sees a truncated transfer
+        self.wfile.write(body)
         self.close_connection = True
 
     def log_message(self, *args):
@@ -264,3 +263,14 @@ def test_catalogue_lists_every_data_set(monkeypatch, tmp_path):
     assert list(table.index) == list(data.REGISTRY)
     assert set(table["available in"]) == {"missing"}
     assert table.loc["medquad", "files"] == 5499
+
+
+def test_a_download_is_hashed_once_while_streaming(isolated, server, monkeypatch):
+    from medai.data import resolve
+
+    _, url = server
+    _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
+    rehashed = []
+    monkeypatch.setattr(resolve, "sha256_of", lambda path: rehashed.append(path))
+    assert data.fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
+    assert rehashed == []

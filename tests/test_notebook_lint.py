@@ -8,9 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from smoke_runs import NOTEBOOKS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO = CONFIG["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
 BRANCH = CONFIG["repository"]["branch"]

@@ -64,11 +64,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _verification_key(path: Path, expected: str) -> tuple[str, int, int, str]:
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns, expected)
+
+
+def _remember_verified(path: Path, expected: str) -> None:
+    _verified.add(_verification_key(path, expected))
+
+
 def verify(path: Path, expected: str) -> None:
     """Raise ``ChecksumError`` unless ``path`` hashes to ``expected``."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, expected)
-    if key in _verified:
+    if _verification_key(path, expected) in _verified:
         return
     actual = sha256_of(path)
     if actual != expected:
@@ -76,7 +83,7 @@ def verify(path: Path, expected: str) -> None:
             f"{path} is corrupted or not the expected file: sha256 {actual}, expected {expected}. "
             "It was not used. Delete or replace it (medai never overwrites it for you)."
         )
-    _verified.add(key)
+    _remember_verified(path, expected)
 
 
 def complete_folder(
@@ -105,20 +112,17 @@ def locate(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
         dataset.sha256(path)  # reject unknown paths before touching the disk
 
     folder = complete_folder(dataset, wanted)
-    if folder is not None:
-        for path in wanted:
-            verify(folder / path, dataset.sha256(path))
-        return folder
-
-    folder = cache_dir() / dataset.name
-    missing = [p for p in wanted if not (folder / p).is_file()]
-    for path in tqdm(
-        missing,
-        desc=f"download {dataset.name}",
-        unit="file",
-        disable=len(missing) < 2,
-    ):
-        _download(dataset, path, folder / path)
+    if folder is None:
+        folder = cache_dir() / dataset.name
+        missing = [p for p in wanted if not (folder / p).is_file()]
+        for path in tqdm(
+            missing,
+            desc=f"download {dataset.name}",
+            unit="file",
+            disable=len(missing) < 2,
+        ):
+            _download(dataset, path, folder / path)
+    # Files downloaded just now were hashed as they streamed; verify() remembers that.
     for path in wanted:
         verify(folder / path, dataset.sha256(path))
     return folder
@@ -178,11 +182,9 @@ def _download(dataset: DataSet, path: str, target: Path) -> None:
                 f"download of {url} has sha256 {digest.hexdigest()}, expected {expected}; it was discarded."
             )
         os.replace(partial, target)
-    except (
-        OSError,
-        http.client.HTTPException,
-        ValueError,
-    ) as error:  # URLError is an OSError
+        _remember_verified(target, expected)
+    # urllib's URLError is an OSError; a broken HTTP exchange raises HTTPException.
+    except (OSError, http.client.HTTPException, ValueError) as error:
         raise _not_found(dataset, path, f"download failed: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
