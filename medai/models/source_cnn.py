@@ -41,6 +41,7 @@ class SourceCNN(nn.Module):
                 f"image_size must be at least 4 (two 2x poolings), got {image_size}"
             )
         self.image_size = image_size
+        self.in_channels = in_channels
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 32, kernel_size=3, padding=1),
             nn.ReLU(),
@@ -58,8 +59,9 @@ class SourceCNN(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[-2:] != (self.image_size, self.image_size):
+        expected = (self.in_channels, self.image_size, self.image_size)
+        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
             raise ValueError(
-                f"expected a batch (N, C, {self.image_size}, {self.image_size}), got {tuple(x.shape)}"
+                f"expected a batch (N, {', '.join(map(str, expected))}), got {tuple(x.shape)}"
             )
         return self.classifier(self.features(x))

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from medai.explain import grad_cam, show_overlays
+
+
+def brightness_model():
+    """logit(class 1) = mean of the feature map; logit(class 0) = minus it.
+
+    Grad-CAM for class 1 is then proportional to the feature map itself, and for
+    class 0 every weight is negative, so its map is empty after the ReLU.
+    """
+    feature = nn.Conv2d(1, 1, 1, bias=False)
+    nn.init.ones_(feature.weight)
+    head = nn.Linear(1, 2, bias=False)
+    head.weight.data = torch.tensor([[-1.0], [1.0]])
+    return nn.Sequential(feature, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), head), feature
+
+
+def test_grad_cam_points_at_the_evidence_for_the_class():
+    model, layer = brightness_model()
+    images = torch.zeros(2, 1, 8, 8)
+    images[0, 0, 1, 2] = 1.0
+    images[1, 0, 6, 5] = 3.0
+    cams = grad_cam(model, layer, images, target=1)
+    assert cams.shape == (2, 8, 8)
+    assert np.unravel_index(cams[0].argmax(), (8, 8)) == (1, 2)
+    assert np.unravel_index(cams[1].argmax(), (8, 8)) == (6, 5)
+    assert cams.max() == pytest.approx(1.0)
+    assert np.all(grad_cam(model, layer, images, target=[0, 0]) == 0)
+
+
+def test_grad_cam_restores_training_mode_and_checks_its_inputs():
+    model, layer = brightness_model()
+    model.train()
+    grad_cam(model, layer, torch.rand(1, 1, 4, 4), target=1)
+    assert model.training
+    with pytest.raises(ValueError, match=r"batch \(N, C, H, W\)"):
+        grad_cam(model, layer, torch.rand(1, 4, 4), target=1)
+    with pytest.raises(ValueError, match="3 targets for 2 images"):
+        grad_cam(model, layer, torch.rand(2, 1, 4, 4), target=[1, 0, 1])
+
+
+def test_overlay_figure_has_one_titled_panel_per_image():
+    fig = show_overlays(np.zeros((3, 1, 8, 8)), np.zeros((3, 8, 8)), ["a", "b", "c"], columns=2)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="same positive number"):
+        show_overlays(np.zeros((2, 8, 8)), np.zeros((3, 8, 8)), ["a", "b"])

@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+import torch
+
+from medai.data.images import (
+    TensorPairs,
+    check_images,
+    image_dataset,
+    load_pneumoniamnist,
+)
+
+
+def test_pneumoniamnist_splits_have_the_documented_sizes_and_balance():
+    counts = {s: np.bincount(load_pneumoniamnist(s).labels) for s in ("train", "val", "test")}
+    assert counts["train"].tolist() == [388, 3494]  # reduced-train copy
+    assert counts["val"].sum() == 524 and counts["test"].sum() == 624
+    split = load_pneumoniamnist("test")
+    assert split.images.shape == (624, 28, 28) and split.images.dtype == np.uint8
+    with pytest.raises(ValueError, match="split must be one of"):
+        load_pneumoniamnist("validation")
+
+
+def test_image_dataset_scales_to_minus_one_one_and_indexes_whole_batches():
+    images = np.array([[[0, 255]] * 2, [[255, 0]] * 2], dtype=np.uint8)
+    data = image_dataset(images, [0, 1], num_classes=2)
+    x, y = data[[1, 0]]
+    assert x.shape == (2, 1, 2, 2) and x.dtype == torch.float32
+    assert x.min() == -1 and x.max() == 1
+    assert y.tolist() == [1, 0]
+    assert data[0][0].shape == (1, 2, 2)
+
+
+@pytest.mark.parametrize(
+    "images, labels, kwargs, message",
+    [
+        (np.zeros((4, 28)), None, {}, r"must be \(N, H, W\) or \(N, C, H, W\)"),
+        (np.zeros((0, 28, 28), np.uint8), None, {}, "empty"),
+        (np.zeros((2, 28, 28), bool), None, {}, "uint8 .* or floating point, got dtype bool"),
+        (np.zeros((2, 28, 28), np.int64), None, {}, "got dtype int64"),
+        (np.zeros((2, 3, 28, 28), np.float32), None, {"channels": 1}, r"expected 1 channel\(s\), got 3"),
+        (np.zeros((2, 28, 28), np.uint8), None, {"size": 32}, r"expected images of size \(32, 32\)"),
+        (np.array([np.zeros((2, 2)), np.full((2, 2), np.nan)]), None, {}, "1 image.* NaN .* index 1"),
+        (np.zeros((3, 2, 2), np.uint8), [0, 1], {}, "2 labels for 3 images"),
+        (np.zeros((3, 2, 2), np.uint8), [0, 1, 2], {"num_classes": 2}, r"label 2 at index 2 is outside 0..1"),
+        (np.zeros((2, 2, 2), np.uint8), [0, -1], {"num_classes": 2}, "label -1 at index 1"),
+        (np.zeros((2, 2, 2), np.uint8), [0.0, 0.5], {}, "whole class numbers"),
+    ],
+)
+def test_bad_images_and_labels_are_named(images, labels, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        check_images(images, labels, **kwargs)
+
+
+def test_tensor_pairs_refuses_mismatched_lengths():
+    with pytest.raises(ValueError, match="3 inputs but 2 targets"):
+        TensorPairs(torch.zeros(3, 1), torch.zeros(2))

@@ -1,0 +1,168 @@
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from medai.data.images import TensorPairs
+from medai.metrics import auroc
+from medai.train import TrainConfig, fit, load_checkpoint, predict
+
+
+def tiny_data(n=64, seed=0, separable=True):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, 8, 8, generator=g)
+    y = (x[:, 0, :4].mean(dim=(1, 2)) > 0).long() if separable else torch.randint(0, 2, (n,), generator=g)
+    return TensorPairs(x, y)
+
+
+def tiny_model(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 64, 2)
+    )
+
+
+def quiet(**kw):
+    return TrainConfig(progress=False, device="cpu", **kw)
+
+
+def test_a_tiny_model_overfits_a_tiny_batch():
+    data = tiny_data(16, separable=False)  # random labels: only memorisation can fit them
+    model = tiny_model()
+    result = fit(model, data, data, quiet(epochs=150, batch_size=16, lr=1e-2, patience=None))
+    assert result.history["train_loss"].iloc[0] > 0.5
+    assert result.history["train_loss"].iloc[-1] < 0.05
+    # fit restores the first epoch with the best validation AUROC: a perfect ranking.
+    assert result.best_score == 1.0
+    logits = predict(model, data.inputs)
+    assert auroc(data.targets.numpy(), logits[:, 1] - logits[:, 0]) == 1.0
+
+
+def test_reruns_with_the_same_seed_give_identical_losses_and_weights():
+    runs = []
+    for _ in range(2):
+        model = tiny_model(seed=5)
+        result = fit(model, tiny_data(96), tiny_data(32, seed=1), quiet(epochs=3, batch_size=16, seed=11))
+        runs.append((result.history["train_loss"].to_numpy(), model.state_dict()))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    for key in runs[0][1]:
+        assert torch.equal(runs[0][1][key], runs[1][1][key])
+
+
+def test_early_stopping_and_the_best_weights_are_restored():
+    # lr so large that training diverges after the first epochs: the best epoch is early.
+    model = tiny_model()
+    train, val = tiny_data(128), tiny_data(64, seed=1)
+    result = fit(model, train, val, quiet(epochs=30, batch_size=16, lr=1e-2, patience=2))
+    assert result.stopped_early
+    assert len(result.history) == result.best_epoch + 2
+    assert result.history["val_score"].max() == pytest.approx(result.best_score)
+    # The model holds the best epoch's weights: scoring it again gives the best score.
+    from medai.train import cross_entropy_auroc
+
+    logits, targets = predict(model, val, with_targets=True)
+    assert cross_entropy_auroc(targets, logits) == pytest.approx(result.best_score)
+
+
+def test_checkpoint_is_written_loaded_with_weights_only_and_never_overwritten(tmp_path):
+    path = tmp_path / "ckpt" / "best.pt"
+    model = tiny_model()
+    fit(model, tiny_data(), tiny_data(32, seed=1), quiet(epochs=2, checkpoint=path))
+    state = load_checkpoint(path)
+    for key, value in model.state_dict().items():
+        assert torch.equal(state[key], value.cpu())
+    assert not path.with_name("best.pt.partial").exists()
+    with pytest.raises(FileExistsError, match="overwrite_checkpoint=True"):
+        fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=1, checkpoint=path))
+    fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=1, checkpoint=path, overwrite_checkpoint=True))
+
+
+def test_checkpoint_loading_refuses_pickled_code(tmp_path):
+    path = tmp_path / "evil.pt"
+    torch.save({"weights": torch.zeros(1), "hook": os.system}, path)
+    with pytest.raises(Exception, match="[Ww]eights only load failed"):
+        load_checkpoint(path)
+
+
+def test_tensorboard_logging_writes_event_files(tmp_path):
+    fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=2, log_dir=tmp_path / "tb"))
+    assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
+
+
+def test_bad_settings_and_data_give_clear_errors():
+    model, data = tiny_model(), tiny_data()
+    with pytest.raises(ValueError, match="training data set is empty"):
+        fit(model, TensorPairs(torch.zeros(0, 1, 8, 8), torch.zeros(0)), data, quiet())
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        fit(model, data, data, quiet(epochs=0))
+    with pytest.raises(ValueError, match="patience must be None or a positive int"):
+        fit(model, data, data, quiet(patience=0))
+    bad = TensorPairs(data.inputs * float("nan"), data.targets)
+    with pytest.raises(FloatingPointError, match="training loss became nan"):
+        fit(model, bad, data, quiet(epochs=1))
+    with pytest.raises(ValueError, match="nothing to predict"):
+        predict(model, torch.zeros(0, 1, 8, 8))
+
+
+def test_predict_keeps_the_order_and_the_training_mode():
+    model = tiny_model().train()
+    data = tiny_data(50)
+    batched = predict(model, data.inputs, batch_size=7)
+    with torch.no_grad():
+        model.eval()
+        direct = model(data.inputs).numpy()
+        model.train()
+    np.testing.assert_allclose(batched, direct, rtol=1e-5, atol=1e-6)
+    assert model.training
+
+
+DDP_SCRIPT = textwrap.dedent(
+    """
+    import sys, torch
+    from torch import nn
+    sys.path.insert(0, {tests!r})
+    from test_train import tiny_data, tiny_model
+    from medai.train import TrainConfig, fit, distributed_context
+    rank, _, world = distributed_context()
+    model = tiny_model()
+    result = fit(model, tiny_data(128), tiny_data(32, seed=1),
+                 TrainConfig(epochs=3, batch_size={batch}, lr=1e-2, patience=None,
+                             progress=False, device="cpu", seed=3))
+    torch.save({{"world": result.world_size, "state": model.state_dict(),
+                "loss": result.history["train_loss"].tolist()}}, {out!r} + f"/rank{{rank}}.pt")
+    """
+)
+
+
+def test_ddp_on_two_cpu_processes_matches_one_process(tmp_path):
+    """2 gloo processes x 16 images per step average to the same gradient as 1 process x 32.
+
+    DistributedSampler deals one shuffled order out round-robin, so step k of the
+    two ranks together sees exactly the images of step k of the single process;
+    with no batch normalisation the averaged gradients are equal.
+    """
+    tests = str(Path(__file__).parent)
+    outputs = {}
+    for nproc, batch in ((2, 16), (1, 32)):
+        out = tmp_path / f"n{nproc}"
+        out.mkdir()
+        script = tmp_path / f"ddp{nproc}.py"
+        script.write_text(DDP_SCRIPT.format(tests=tests, batch=batch, out=str(out)))
+        command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+                   f"--nproc-per-node={nproc}", str(script)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        outputs[nproc] = [torch.load(p, weights_only=True) for p in sorted(out.glob("rank*.pt"))]
+    two, one = outputs[2], outputs[1][0]
+    assert [r["world"] for r in two] == [2, 2] and one["world"] == 1
+    for key in one["state"]:
+        # Both ranks hold identical weights, equal to the one-process run up to rounding.
+        assert torch.equal(two[0]["state"][key], two[1]["state"][key])
+        torch.testing.assert_close(two[0]["state"][key], one["state"][key], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(two[0]["loss"], one["loss"], rtol=1e-4)
