@@ -44,7 +44,10 @@ class RandomAffine:
         shift = self._uniform(2 * n, -self.translate, self.translate).view(n, 2) * 2
         cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
         theta = torch.stack(
-            [torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)],
+            [
+                torch.stack([cos, -sin, shift[:, 0]], 1),
+                torch.stack([sin, cos, shift[:, 1]], 1),
+            ],
             dim=1,
         ).to(device=x.device, dtype=x.dtype)
         grid = F.affine_grid(theta, list(x.shape), align_corners=False)

@@ -54,7 +54,9 @@ def training_throughput(
         _sync(target)
         if epoch:  # epoch 0 warms up
             rates.append(len(labels) / (time.perf_counter() - start))
-    rows.append(_row("source pipeline (PIL per item)", model_name, target, "float32", rates))
+    rows.append(
+        _row("source pipeline (PIL per item)", model_name, target, "float32", rates)
+    )
 
     # medai.train.fit: tensors indexed per batch, channels_last, AMP on CUDA.
     data = image_dataset(images, labels, num_classes=2)
@@ -70,13 +72,17 @@ def training_throughput(
         val_data = data if val is None else image_dataset(*val, num_classes=2)
         result = fit(model, data, val_data, config)
         rates = list(result.history["images_per_s"].iloc[1:])
-        rows.append(_row("medai.train.fit", model_name, target, result.precision, rates))
+        rows.append(
+            _row("medai.train.fit", model_name, target, result.precision, rates)
+        )
     table = pd.DataFrame(rows)
     table["speed-up"] = table["images/s"] / table["images/s"].iloc[0]
     return table
 
 
-def _row(pipeline: str, model: str, device: torch.device, precision: str, rates: list[float]) -> dict:
+def _row(
+    pipeline: str, model: str, device: torch.device, precision: str, rates: list[float]
+) -> dict:
     return {
         "pipeline": pipeline,
         "model": model,
@@ -92,7 +98,12 @@ def _sync(device: torch.device) -> None:
 
 
 def inference_latency(
-    model_name: str, *, device: str, batch_sizes: tuple[int, ...], repeats: int, seed: int
+    model_name: str,
+    *,
+    device: str,
+    batch_sizes: tuple[int, ...],
+    repeats: int,
+    seed: int,
 ) -> pd.DataFrame:
     """Median milliseconds per batch: eager PyTorch, TorchScript (traced), ONNX Runtime (CPU only)."""
     seed_everything(seed)
@@ -116,7 +127,14 @@ def inference_latency(
         for name, run in runners.items():
             ms = _median_ms(run, x, repeats, target)
             eager_ms = eager_ms or ms
-            rows.append({"runtime": name, "batch": batch, "ms/batch": ms, "speed-up": eager_ms / ms})
+            rows.append(
+                {
+                    "runtime": name,
+                    "batch": batch,
+                    "ms/batch": ms,
+                    "speed-up": eager_ms / ms,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -160,10 +178,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--model", choices=sorted(MODELS), default="source-cnn")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
-    parser.add_argument("--images", type=int, default=2048, help="training images to use")
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (after one warm-up)")
+    parser.add_argument(
+        "--images", type=int, default=2048, help="training images to use"
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=3, help="timed epochs (after one warm-up)"
+    )
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=50, help="timed inference calls per setting")
+    parser.add_argument(
+        "--repeats", type=int, default=50, help="timed inference calls per setting"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.images < args.batch_size or args.epochs < 1 or args.repeats < 1:
@@ -172,7 +196,9 @@ def main(argv: list[str] | None = None) -> None:
     train, val = load_pneumoniamnist("train"), load_pneumoniamnist("val")
     pick = np.random.default_rng(args.seed).permutation(len(train))[: args.images]
     images, labels = train.images[pick], train.labels[pick]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, device {pick_device(args.device)}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, device {pick_device(args.device)}"
+    )
     print(f"\nTraining throughput: {args.model}, {len(labels)} PneumoniaMNIST images, "
           f"batch {args.batch_size}, median of {args.epochs} epochs after a warm-up")  # fmt: skip
     train_table = training_throughput(
@@ -182,6 +208,10 @@ def main(argv: list[str] | None = None) -> None:
     print(train_table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"\nInference latency: {args.model}, median of {args.repeats} calls")
     latency = inference_latency(
-        args.model, device=args.device, batch_sizes=(1, 64), repeats=args.repeats, seed=args.seed
+        args.model,
+        device=args.device,
+        batch_sizes=(1, 64),
+        repeats=args.repeats,
+        seed=args.seed,
     )
     print(latency.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

@@ -54,7 +54,9 @@ def to_hounsfield(ds: pydicom.Dataset) -> np.ndarray:
     """
     modality = ds.get("Modality", "unknown")
     if modality != "CT":
-        raise DicomError(f"Hounsfield units exist only for CT; this file's modality is {modality}")
+        raise DicomError(
+            f"Hounsfield units exist only for CT; this file's modality is {modality}"
+        )
     return np.asarray(apply_modality_lut(ds.pixel_array, ds), dtype=np.float32)
 
 
@@ -76,13 +78,17 @@ def named_window(hu: np.ndarray, name: str) -> np.ndarray:
 def pixel_spacing(ds: pydicom.Dataset) -> tuple[float, float]:
     """(row, column) spacing in mm from PixelSpacing."""
     if "PixelSpacing" not in ds:
-        raise DicomError("the file has no PixelSpacing, so its physical scale is unknown")
+        raise DicomError(
+            "the file has no PixelSpacing, so its physical scale is unknown"
+        )
     row, col = (float(v) for v in ds.PixelSpacing)
     return row, col
 
 
 def resample(
-    image: np.ndarray, spacing: tuple[float, float], new_spacing: tuple[float, float] = (1.0, 1.0)
+    image: np.ndarray,
+    spacing: tuple[float, float],
+    new_spacing: tuple[float, float] = (1.0, 1.0),
 ) -> np.ndarray:
     """Resample a 2-D image from ``spacing`` to ``new_spacing`` mm per pixel (linear interpolation).
 

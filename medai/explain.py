@@ -31,7 +31,9 @@ def grad_cam(
     model.eval()
     try:
         cam = LayerGradCam(model, layer).attribute(
-            images.to(device), target=_targets(target, len(images), device), relu_attributions=True
+            images.to(device),
+            target=_targets(target, len(images), device),
+            relu_attributions=True,
         )
     finally:
         model.train(was_training)
@@ -62,9 +64,13 @@ def show_overlays(
     """A grid of grey images with their heat maps on top (jet colour map, ``alpha`` opacity)."""
     n = len(images)
     if not (len(cams) == len(titles) == n) or n == 0:
-        raise ValueError(f"need the same positive number of images, maps and titles; got {n}, {len(cams)}, {len(titles)}")
+        raise ValueError(
+            f"need the same positive number of images, maps and titles; got {n}, {len(cams)}, {len(titles)}"
+        )
     rows = -(-n // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.9 * columns, 2.1 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(1.9 * columns, 2.1 * rows), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, cam, title in zip(axes.flat, images, cams, titles):

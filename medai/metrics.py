@@ -75,13 +75,13 @@ def _bin_index(p: np.ndarray, n_bins: int) -> np.ndarray:
 
 
 def _ece_rows(y: np.ndarray, p: np.ndarray, n_bins: int) -> np.ndarray:
+    # sum_b (n_b / n) |mean p_b - mean y_b| = sum_b |sum p_b - sum y_b| / n, per row.
     rows, n = y.shape
     flat = (np.arange(rows)[:, None] * n_bins + _bin_index(p, n_bins)).ravel()
     size = rows * n_bins
-    count = np.bincount(flat, minlength=size).reshape(rows, n_bins)
-    mean_p = np.bincount(flat, weights=p.ravel(), minlength=size).reshape(rows, n_bins)
-    mean_y = np.bincount(flat, weights=y.ravel(), minlength=size).reshape(rows, n_bins)
-    return np.abs(mean_p - mean_y).sum(axis=1) / n
+    sum_p = np.bincount(flat, weights=p.ravel(), minlength=size).reshape(rows, n_bins)
+    sum_y = np.bincount(flat, weights=y.ravel(), minlength=size).reshape(rows, n_bins)
+    return np.abs(sum_p - sum_y).sum(axis=1) / n
 
 
 def reliability_table(y_true, prob, n_bins: int = 10) -> pd.DataFrame:
@@ -191,5 +191,7 @@ def _masks(pred, target) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"mask shapes differ: {a.shape} vs {b.shape}")
     for name, m in (("prediction", a), ("target", b)):
         if not np.isin(m, (0, 1)).all():
-            raise ValueError(f"the {name} mask must hold only 0 and 1 (threshold it first)")
+            raise ValueError(
+                f"the {name} mask must hold only 0 and 1 (threshold it first)"
+            )
     return a.astype(bool), b.astype(bool)

@@ -9,7 +9,9 @@ import torch.nn.functional as F
 from .metrics import dice
 
 
-def soft_dice_loss(logits: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
+def soft_dice_loss(
+    logits: torch.Tensor, target: torch.Tensor, eps: float = 1.0
+) -> torch.Tensor:
     """1 - soft Dice per image, averaged; ``eps`` keeps images without foreground finite."""
     p = torch.sigmoid(logits.float()).flatten(1)
     t = target.float().flatten(1)
@@ -24,7 +26,9 @@ def bce_dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     the few foreground ones.
     """
     if logits.shape != target.shape:
-        raise ValueError(f"logits {tuple(logits.shape)} and masks {tuple(target.shape)} differ in shape")
+        raise ValueError(
+            f"logits {tuple(logits.shape)} and masks {tuple(target.shape)} differ in shape"
+        )
     bce = F.binary_cross_entropy_with_logits(logits.float(), target.float())
     return bce + soft_dice_loss(logits, target)
 

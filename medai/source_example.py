@@ -16,7 +16,9 @@ from PIL import Image
 from sklearn.metrics import classification_report  # FIX: the source never imported it
 from torch import nn  # FIX: the source wrote `from torch.nn import nn`, which fails
 from torch.utils.data import Dataset
-from torchvision import transforms  # FIX: the source used torchvision without importing it
+from torchvision import (
+    transforms,
+)  # FIX: the source used torchvision without importing it
 
 from .data.images import check_images
 from .models.source_cnn import SourceCNN
@@ -34,7 +36,9 @@ class MedicalImageDataset(Dataset):
     (a uint8 array), which the PIL round trip mimics.
     """
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray, transform=GREY_TRANSFORM) -> None:
+    def __init__(
+        self, images: np.ndarray, labels: np.ndarray, transform=GREY_TRANSFORM
+    ) -> None:
         check_images(images, labels)
         self.images = images
         self.labels = np.asarray(labels).reshape(-1)

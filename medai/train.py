@@ -70,7 +70,9 @@ class TrainConfig:
         if self.patience is not None and (
             not isinstance(self.patience, int) or self.patience < 1
         ):
-            raise ValueError(f"patience must be None or a positive int, got {self.patience!r}")
+            raise ValueError(
+                f"patience must be None or a positive int, got {self.patience!r}"
+            )
 
 
 @dataclass
@@ -91,9 +93,15 @@ def cross_entropy_auroc(targets: np.ndarray, logits: np.ndarray) -> float:
     z = logits - logits.max(axis=1, keepdims=True)
     prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     classes = range(prob.shape[1]) if prob.shape[1] > 2 else [1]
-    scores = [auroc(targets == k, prob[:, k]) for k in classes if 0 < (targets == k).sum() < len(targets)]
+    scores = [
+        auroc(targets == k, prob[:, k])
+        for k in classes
+        if 0 < (targets == k).sum() < len(targets)
+    ]
     if not scores:
-        raise ValueError("the validation set needs at least two classes to compute AUROC")
+        raise ValueError(
+            "the validation set needs at least two classes to compute AUROC"
+        )
     return float(np.mean(scores))
 
 
@@ -108,7 +116,11 @@ def distributed_context() -> tuple[int, int, int]:
     if not dist.is_initialized():
         backend = "nccl" if torch.cuda.is_available() else "gloo"
         dist.init_process_group(backend=backend)
-    return dist.get_rank(), int(os.environ.get("LOCAL_RANK", "0")), dist.get_world_size()
+    return (
+        dist.get_rank(),
+        int(os.environ.get("LOCAL_RANK", "0")),
+        dist.get_world_size(),
+    )
 
 
 def _device_for(preference: str, local_rank: int, world: int) -> torch.device:
@@ -183,9 +195,10 @@ def fit(
 
     ``score_fn(targets, outputs)`` rates the validation outputs (higher is better;
     the default is AUROC). Training stops after ``config.patience`` epochs without
-    improvement. ``augment`` (e.g. ``medai.augment.RandomAffine()``) transforms each
-    training batch on the device. Every process validates on the whole validation set, so all of
-    them reach the same early-stopping decision without talking to each other.
+    improvement. ``augment`` (e.g. ``medai.augment.RandomAffine()``) transforms
+    each training batch on the device. Every process validates on the whole
+    validation set, so all of them reach the same early-stopping decision
+    without talking to each other.
     """
     config = config or TrainConfig()
     config.check()
@@ -335,7 +348,9 @@ def predict(
     outputs, targets = [], []
     for x, y in loader:
         x = _to_device(x, device, channels_last)
-        with torch.autocast(device_type="cuda", dtype=dtype) if dtype else nullcontext():
+        with (
+            torch.autocast(device_type="cuda", dtype=dtype) if dtype else nullcontext()
+        ):
             outputs.append(model(x).float().cpu())
         targets.append(y)
     model.train(was_training)
@@ -357,7 +372,9 @@ class _InputsOnly(Dataset):
 
 def _mean_across_processes(total: torch.Tensor, seen: int, world: int) -> float:
     if world > 1:
-        packed = torch.stack([total.float(), torch.tensor(float(seen), device=total.device)])
+        packed = torch.stack(
+            [total.float(), torch.tensor(float(seen), device=total.device)]
+        )
         dist.all_reduce(packed)
         total, seen = packed[0], float(packed[1])
     return float(total) / max(seen, 1)

@@ -56,6 +56,8 @@ def html(tmp_path_factory) -> Path:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "book", source / "book")
+    # Recorded benchmark output that the imaging chapter includes.
+    shutil.copytree(ROOT / "benchmarks", source / "benchmarks")
     (source / "notebooks").mkdir()
     for extra in (ROOT / "notebooks").iterdir():
         if extra.suffix != ".ipynb":  # images the notebooks link to
@@ -108,6 +110,11 @@ def test_concept_graph_is_a_real_figure(html):
     pngs = [src for src in assets(page).images if src.endswith(".png")]
     assert pngs, "chapter 1 shows no concept-graph image"
     assert (page.parent / pngs[0]).resolve().stat().st_size > 10_000
+
+
+def test_imaging_chapter_shows_the_recorded_benchmark(html):
+    text = (html / "book" / "03_imaging.html").read_text("utf-8")
+    assert "medai.train.fit" in text and "ONNX Runtime" in text
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

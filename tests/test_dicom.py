@@ -21,7 +21,9 @@ def test_ct_is_converted_with_slope_and_intercept():
     ds = read_dicom(CT)
     hu = to_hounsfield(ds)
     raw = ds.pixel_array.astype(np.float32)
-    np.testing.assert_array_equal(hu, raw * float(ds.RescaleSlope) + float(ds.RescaleIntercept))
+    np.testing.assert_array_equal(
+        hu, raw * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+    )
     assert float(ds.RescaleIntercept) == -1024
     assert hu.min() < -800  # air-like values around the body exist in this slice
 

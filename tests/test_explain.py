@@ -16,7 +16,9 @@ def brightness_model():
     nn.init.ones_(feature.weight)
     head = nn.Linear(1, 2, bias=False)
     head.weight.data = torch.tensor([[-1.0], [1.0]])
-    return nn.Sequential(feature, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), head), feature
+    return nn.Sequential(
+        feature, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), head
+    ), feature
 
 
 def test_grad_cam_points_at_the_evidence_for_the_class():
@@ -44,7 +46,9 @@ def test_grad_cam_restores_training_mode_and_checks_its_inputs():
 
 
 def test_overlay_figure_has_one_titled_panel_per_image():
-    fig = show_overlays(np.zeros((3, 1, 8, 8)), np.zeros((3, 8, 8)), ["a", "b", "c"], columns=2)
+    fig = show_overlays(
+        np.zeros((3, 1, 8, 8)), np.zeros((3, 8, 8)), ["a", "b", "c"], columns=2
+    )
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["a", "b", "c"]
     with pytest.raises(ValueError, match="same positive number"):

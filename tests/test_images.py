@@ -11,7 +11,9 @@ from medai.data.images import (
 
 
 def test_pneumoniamnist_splits_have_the_documented_sizes_and_balance():
-    counts = {s: np.bincount(load_pneumoniamnist(s).labels) for s in ("train", "val", "test")}
+    counts = {
+        s: np.bincount(load_pneumoniamnist(s).labels) for s in ("train", "val", "test")
+    }
     assert counts["train"].tolist() == [388, 3494]  # reduced-train copy
     assert counts["val"].sum() == 524 and counts["test"].sum() == 624
     split = load_pneumoniamnist("test")
@@ -35,14 +37,44 @@ def test_image_dataset_scales_to_minus_one_one_and_indexes_whole_batches():
     [
         (np.zeros((4, 28)), None, {}, r"must be \(N, H, W\) or \(N, C, H, W\)"),
         (np.zeros((0, 28, 28), np.uint8), None, {}, "empty"),
-        (np.zeros((2, 28, 28), bool), None, {}, "uint8 .* or floating point, got dtype bool"),
+        (
+            np.zeros((2, 28, 28), bool),
+            None,
+            {},
+            "uint8 .* or floating point, got dtype bool",
+        ),
         (np.zeros((2, 28, 28), np.int64), None, {}, "got dtype int64"),
-        (np.zeros((2, 3, 28, 28), np.float32), None, {"channels": 1}, r"expected 1 channel\(s\), got 3"),
-        (np.zeros((2, 28, 28), np.uint8), None, {"size": 32}, r"expected images of size \(32, 32\)"),
-        (np.array([np.zeros((2, 2)), np.full((2, 2), np.nan)]), None, {}, "1 image.* NaN .* index 1"),
+        (
+            np.zeros((2, 3, 28, 28), np.float32),
+            None,
+            {"channels": 1},
+            r"expected 1 channel\(s\), got 3",
+        ),
+        (
+            np.zeros((2, 28, 28), np.uint8),
+            None,
+            {"size": 32},
+            r"expected images of size \(32, 32\)",
+        ),
+        (
+            np.array([np.zeros((2, 2)), np.full((2, 2), np.nan)]),
+            None,
+            {},
+            "1 image.* NaN .* index 1",
+        ),
         (np.zeros((3, 2, 2), np.uint8), [0, 1], {}, "2 labels for 3 images"),
-        (np.zeros((3, 2, 2), np.uint8), [0, 1, 2], {"num_classes": 2}, r"label 2 at index 2 is outside 0..1"),
-        (np.zeros((2, 2, 2), np.uint8), [0, -1], {"num_classes": 2}, "label -1 at index 1"),
+        (
+            np.zeros((3, 2, 2), np.uint8),
+            [0, 1, 2],
+            {"num_classes": 2},
+            r"label 2 at index 2 is outside 0..1",
+        ),
+        (
+            np.zeros((2, 2, 2), np.uint8),
+            [0, -1],
+            {"num_classes": 2},
+            "label -1 at index 1",
+        ),
         (np.zeros((2, 2, 2), np.uint8), [0.0, 0.5], {}, "whole class numbers"),
     ],
 )

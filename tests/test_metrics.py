@@ -41,7 +41,9 @@ def test_threshold_metrics_match_sklearn(cases):
     yhat = (p >= 0.4).astype(int)
     assert report.loc["accuracy", "value"] == pytest.approx(accuracy_score(y, yhat))
     assert report.loc["sensitivity", "value"] == pytest.approx(recall_score(y, yhat))
-    assert report.loc["specificity", "value"] == pytest.approx(recall_score(1 - y, 1 - yhat))
+    assert report.loc["specificity", "value"] == pytest.approx(
+        recall_score(1 - y, 1 - yhat)
+    )
     assert report.loc["PPV", "value"] == pytest.approx(precision_score(y, yhat))
     assert report.loc["NPV", "value"] == pytest.approx(precision_score(1 - y, 1 - yhat))
     assert report.loc["F1", "value"] == pytest.approx(f1_score(y, yhat))

@@ -68,5 +68,7 @@ def test_fixed_model_sizes_fc1_from_the_input(size):
 def test_fixed_model_rejects_the_wrong_input_with_a_clear_message():
     with pytest.raises(ValueError, match=r"expected a batch \(N, 1, 28, 28\)"):
         SourceCNN(image_size=28)(torch.zeros(2, 1, 32, 32))
-    with pytest.raises(ValueError, match=r"expected a batch \(N, 1, 28, 28\), got \(2, 3, 28, 28\)"):
+    with pytest.raises(
+        ValueError, match=r"expected a batch \(N, 1, 28, 28\), got \(2, 3, 28, 28\)"
+    ):
         SourceCNN(image_size=28)(torch.zeros(2, 3, 28, 28))

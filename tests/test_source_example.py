@@ -7,7 +7,12 @@ import torch
 from torch.utils.data import DataLoader
 
 from medai.models import SourceCNNAsWritten
-from medai.source_example import MedicalImageDataset, MedicalImageModel, evaluate, train_epoch
+from medai.source_example import (
+    MedicalImageDataset,
+    MedicalImageModel,
+    evaluate,
+    train_epoch,
+)
 
 
 def small_set(n=40, seed=0):
@@ -33,11 +38,15 @@ def test_fixed_train_and_evaluate_learn_and_report_every_label():
     model = MedicalImageModel()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     losses = [
-        train_epoch(model, loader, torch.nn.CrossEntropyLoss(), optimizer, torch.device("cpu"))
+        train_epoch(
+            model, loader, torch.nn.CrossEntropyLoss(), optimizer, torch.device("cpu")
+        )
         for _ in range(5)
     ]
     assert losses[-1] < losses[0]
-    report, y, pred, prob = evaluate(model, loader, torch.device("cpu"), ["normal", "pneumonia"])
+    report, y, pred, prob = evaluate(
+        model, loader, torch.device("cpu"), ["normal", "pneumonia"]
+    )
     # The source's bug kept only the last batch's labels (8 of 40); all 40 are here.
     assert len(y) == len(pred) == len(prob) == 40
     np.testing.assert_array_equal(y, labels)
@@ -47,7 +56,10 @@ def test_fixed_train_and_evaluate_learn_and_report_every_label():
 def test_the_model_as_written_fails_on_28_pixel_images():
     with pytest.raises(RuntimeError):
         SourceCNNAsWritten(in_channels=1)(torch.zeros(2, 1, 28, 28))
-    assert SourceCNNAsWritten(in_channels=1)(torch.zeros(2, 1, 112, 112)).shape == (2, 2)
+    assert SourceCNNAsWritten(in_channels=1)(torch.zeros(2, 1, 112, 112)).shape == (
+        2,
+        2,
+    )
 
 
 def test_benchmark_prints_side_by_side_ratios():
@@ -59,5 +71,7 @@ def test_benchmark_prints_side_by_side_ratios():
     for expected in ("source pipeline (PIL per item)", "medai.train.fit", "speed-up",
                      "eager", "TorchScript", "ONNX Runtime"):  # fmt: skip
         assert expected in out, out
-    usage = subprocess.run([sys.executable, "-m", "medai", "bench"], capture_output=True, text=True)
+    usage = subprocess.run(
+        [sys.executable, "-m", "medai", "bench"], capture_output=True, text=True
+    )
     assert usage.returncode == 2 and "usage" in usage.stderr

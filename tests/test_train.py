@@ -17,7 +17,11 @@ from medai.train import TrainConfig, fit, load_checkpoint, predict
 def tiny_data(n=64, seed=0, separable=True):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 1, 8, 8, generator=g)
-    y = (x[:, 0, :4].mean(dim=(1, 2)) > 0).long() if separable else torch.randint(0, 2, (n,), generator=g)
+    y = (
+        (x[:, 0, :4].mean(dim=(1, 2)) > 0).long()
+        if separable
+        else torch.randint(0, 2, (n,), generator=g)
+    )
     return TensorPairs(x, y)
 
 
@@ -33,9 +37,13 @@ def quiet(**kw):
 
 
 def test_a_tiny_model_overfits_a_tiny_batch():
-    data = tiny_data(16, separable=False)  # random labels: only memorisation can fit them
+    data = tiny_data(
+        16, separable=False
+    )  # random labels: only memorisation can fit them
     model = tiny_model()
-    result = fit(model, data, data, quiet(epochs=150, batch_size=16, lr=1e-2, patience=None))
+    result = fit(
+        model, data, data, quiet(epochs=150, batch_size=16, lr=1e-2, patience=None)
+    )
     assert result.history["train_loss"].iloc[0] > 0.5
     assert result.history["train_loss"].iloc[-1] < 0.05
     # fit restores the first epoch with the best validation AUROC: a perfect ranking.
@@ -48,7 +56,12 @@ def test_reruns_with_the_same_seed_give_identical_losses_and_weights():
     runs = []
     for _ in range(2):
         model = tiny_model(seed=5)
-        result = fit(model, tiny_data(96), tiny_data(32, seed=1), quiet(epochs=3, batch_size=16, seed=11))
+        result = fit(
+            model,
+            tiny_data(96),
+            tiny_data(32, seed=1),
+            quiet(epochs=3, batch_size=16, seed=11),
+        )
         runs.append((result.history["train_loss"].to_numpy(), model.state_dict()))
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
     for key in runs[0][1]:
@@ -59,7 +72,9 @@ def test_early_stopping_and_the_best_weights_are_restored():
     # lr so large that training diverges after the first epochs: the best epoch is early.
     model = tiny_model()
     train, val = tiny_data(128), tiny_data(64, seed=1)
-    result = fit(model, train, val, quiet(epochs=30, batch_size=16, lr=1e-2, patience=2))
+    result = fit(
+        model, train, val, quiet(epochs=30, batch_size=16, lr=1e-2, patience=2)
+    )
     assert result.stopped_early
     assert len(result.history) == result.best_epoch + 2
     assert result.history["val_score"].max() == pytest.approx(result.best_score)
@@ -79,8 +94,18 @@ def test_checkpoint_is_written_loaded_with_weights_only_and_never_overwritten(tm
         assert torch.equal(state[key], value.cpu())
     assert not path.with_name("best.pt.partial").exists()
     with pytest.raises(FileExistsError, match="overwrite_checkpoint=True"):
-        fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=1, checkpoint=path))
-    fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=1, checkpoint=path, overwrite_checkpoint=True))
+        fit(
+            tiny_model(),
+            tiny_data(),
+            tiny_data(32, seed=1),
+            quiet(epochs=1, checkpoint=path),
+        )
+    fit(
+        tiny_model(),
+        tiny_data(),
+        tiny_data(32, seed=1),
+        quiet(epochs=1, checkpoint=path, overwrite_checkpoint=True),
+    )
 
 
 def test_checkpoint_loading_refuses_pickled_code(tmp_path):
@@ -91,7 +116,12 @@ def test_checkpoint_loading_refuses_pickled_code(tmp_path):
 
 
 def test_tensorboard_logging_writes_event_files(tmp_path):
-    fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=2, log_dir=tmp_path / "tb"))
+    fit(
+        tiny_model(),
+        tiny_data(),
+        tiny_data(32, seed=1),
+        quiet(epochs=2, log_dir=tmp_path / "tb"),
+    )
     assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
 
 
@@ -158,11 +188,15 @@ def test_ddp_on_two_cpu_processes_matches_one_process(tmp_path):
                    f"--nproc-per-node={nproc}", str(script)]  # fmt: skip
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
-        outputs[nproc] = [torch.load(p, weights_only=True) for p in sorted(out.glob("rank*.pt"))]
+        outputs[nproc] = [
+            torch.load(p, weights_only=True) for p in sorted(out.glob("rank*.pt"))
+        ]
     two, one = outputs[2], outputs[1][0]
     assert [r["world"] for r in two] == [2, 2] and one["world"] == 1
     for key in one["state"]:
         # Both ranks hold identical weights, equal to the one-process run up to rounding.
         assert torch.equal(two[0]["state"][key], two[1]["state"][key])
-        torch.testing.assert_close(two[0]["state"][key], one["state"][key], rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(
+            two[0]["state"][key], one["state"][key], rtol=1e-4, atol=1e-5
+        )
     np.testing.assert_allclose(two[0]["loss"], one["loss"], rtol=1e-4)

@@ -56,9 +56,7 @@ def check_images(
     """
     shape = tuple(images.shape)
     if len(shape) not in (3, 4):
-        raise ValueError(
-            f"images must be (N, H, W) or (N, C, H, W); got shape {shape}"
-        )
+        raise ValueError(f"images must be (N, H, W) or (N, C, H, W); got shape {shape}")
     if shape[0] == 0:
         raise ValueError("the data set is empty: 0 images")
     dtype = _dtype_name(images)
@@ -95,8 +93,12 @@ def check_labels(
     if values.numel() != n:
         raise ValueError(f"{values.numel()} labels for {n} images")
     if values.is_floating_point():
-        if not bool(torch.isfinite(values).all()) or bool((values != values.round()).any()):
-            raise ValueError("labels must be whole class numbers, got fractional or NaN values")
+        if not bool(torch.isfinite(values).all()) or bool(
+            (values != values.round()).any()
+        ):
+            raise ValueError(
+                "labels must be whole class numbers, got fractional or NaN values"
+            )
     elif values.dtype == torch.bool:
         values = values.long()
     if num_classes is not None:

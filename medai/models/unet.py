@@ -25,7 +25,11 @@ class UNet(nn.Module):
     """
 
     def __init__(
-        self, in_channels: int = 1, out_channels: int = 1, width: int = 16, depth: int = 3
+        self,
+        in_channels: int = 1,
+        out_channels: int = 1,
+        width: int = 16,
+        depth: int = 3,
     ) -> None:
         super().__init__()
         if depth < 1:
