@@ -1,0 +1,189 @@
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from medai.anomaly import anomaly_scores, baseline_scores, beat_features
+from medai.beats import (
+    BeatSet,
+    class_weights,
+    cross_validated_predictions,
+    leave_records_out,
+    load_beats,
+    per_class_report,
+    random_beat_folds,
+)
+from medai.glucose import (
+    clarke_zones,
+    hypo_alerts,
+    linear_forecast,
+    make_windows,
+    persistence_forecast,
+    regression_errors,
+    simulate_patient,
+    zone_shares,
+)
+from medai.metrics import auroc
+from medai.models.sequence import BeatCNN, BeatRNN, GlucoseForecaster
+from medai.train import TrainConfig
+
+
+@pytest.fixture(scope="module")
+def beats():
+    return load_beats(["100", "106", "232"])
+
+
+def test_beats_carry_aami_labels_and_their_record(beats):
+    counts = beats.counts()
+    assert list(counts.columns) == ["N", "S", "V", "F", "Q"]
+    assert counts.loc["106", "V"] > 400 and counts.loc["232", "S"] > 1000
+    x, y = beats.as_dataset()[[0, 1]]
+    assert x.shape == (2, 1, 126 + 4) and y.dtype == torch.int64
+
+
+def test_leave_records_out_never_shares_a_patient(beats):
+    folds = list(leave_records_out(beats))
+    assert len(folds) == 3
+    for train, test in folds:
+        assert set(beats.record[train]).isdisjoint(beats.record[test])
+    random_folds = list(random_beat_folds(beats, folds=3))
+    shared = [set(beats.record[a]) & set(beats.record[b]) for a, b in random_folds]
+    assert all(len(s) == 3 for s in shared)  # the beat-level split mixes every patient
+
+
+def test_per_class_report_matches_hand_counts():
+    y = np.array([0, 0, 0, 1, 1, 2])
+    p = np.array([0, 0, 1, 1, 0, 2])
+    table = per_class_report(y, p, ["N", "S", "V", "F", "Q"])
+    assert table.loc["N", "sensitivity"] == pytest.approx(2 / 3)
+    assert table.loc["S", "PPV"] == pytest.approx(1 / 2)
+    assert table.loc["F", "beats"] == 0
+    # Macro-F1 over the three classes present: N 2/3, S 1/2, V 1.
+    assert table.attrs["macro_f1"] == pytest.approx((2 / 3 + 1 / 2 + 1) / 3)
+
+
+def test_class_weights_favour_rare_classes_and_zero_absent_ones():
+    w = class_weights(np.array([0] * 90 + [1] * 10), 3)
+    assert w[1] > w[0] and w[2] == 0
+
+
+def test_cross_validated_predictions_cover_every_beat_and_learn(beats):
+    small = beats.subset(np.flatnonzero(np.isin(beats.record, ["100", "106"])))
+    config = TrainConfig(
+        epochs=2, batch_size=256, lr=2e-3, patience=None, progress=False, device="cpu"
+    )
+    predicted = cross_validated_predictions(
+        small,
+        random_beat_folds(small, folds=2),
+        lambda: BeatCNN(5, extra_features=4),
+        config,
+    )
+    assert predicted.shape == small.labels.shape
+    report = per_class_report(small.labels, predicted, small.classes)
+    assert (
+        report.loc["V", "sensitivity"] > 0.8
+    )  # V beats of record 106 are easy within a patient
+
+
+def test_sequence_models_shapes_and_input_checks():
+    x = torch.randn(4, 1, 130)
+    assert BeatCNN(5, extra_features=4)(x).shape == (4, 5)
+    for cell in ("lstm", "gru"):
+        assert BeatRNN(5, extra_features=4, cell=cell)(x).shape == (4, 5)
+        assert GlucoseForecaster(3, 2, cell=cell)(torch.randn(4, 40, 3)).shape == (4, 2)
+    with pytest.raises(ValueError, match="cell must be"):
+        BeatRNN(5, cell="rnn")
+    with pytest.raises(ValueError, match=r"\(N, 1, length\)"):
+        BeatCNN(5)(torch.randn(4, 130))
+
+
+def test_clarke_zone_rules():
+    cases = {
+        (100, 110): "A",  # within 20%
+        (60, 65): "A",  # both hypoglycaemic
+        (100, 135): "B",  # 35% high, benign
+        (250, 150): "D",  # hyperglycaemia missed
+        (60, 120): "D",  # hypoglycaemia missed
+        (60, 190): "E",  # low read as high
+        (200, 50): "E",  # high read as low
+        (100, 230): "C",  # unnecessary correction of a normal value
+        (150, 20): "C",  # lower-right C region
+    }
+    ref, pred = zip(*cases)
+    assert list(clarke_zones(ref, pred)) == list(cases.values())
+    shares = zone_shares(ref, pred)
+    assert list(shares.index) == list("ABCDE") and shares.sum() == pytest.approx(1)
+    with pytest.raises(ValueError, match="shapes differ"):
+        clarke_zones([1, 2], [1])
+
+
+def test_hypo_alerts_count_caught_events_and_false_alarms():
+    t = np.arange(0, 24 * 60, 3.0)  # one day of 3-minute samples
+    actual = np.full(t.shape, 120.0)
+    # Rows hold the glucose 30 minutes after their time: the low spell starts at minute 330.
+    actual[(t >= 300) & (t < 360)] = 60
+    forecast = np.full(t.shape, 120.0)
+    forecast[(t >= 306) & (t < 318)] = 65  # raised 12-24 minutes before the onset
+    forecast[(t >= 900) & (t < 910)] = 65  # an alarm with no low afterwards
+    scores = hypo_alerts(t, forecast, actual, horizon_min=30)
+    assert (
+        scores["events"] == 1 and scores["caught"] == 1 and scores["sensitivity"] == 1
+    )
+    assert scores["alarms"] == 2 and scores["false alarms per day"] == pytest.approx(
+        1.0
+    )
+
+
+@pytest.fixture(scope="module")
+def one_patient():
+    return simulate_patient("adult#001", days=0.5, seed=3)
+
+
+def test_simulated_patient_is_seeded_and_physiological(one_patient):
+    again = simulate_patient("adult#001", days=0.5, seed=3)
+    pd.testing.assert_frame_equal(one_patient, again)
+    assert len(one_patient) == 240  # 12 h of 3-minute samples
+    assert one_patient["CGM"].between(39, 400).all()
+    assert one_patient["CHO"].sum() > 0 and one_patient["insulin"].gt(0).all()
+    with pytest.raises(ValueError, match="unknown virtual patient"):
+        simulate_patient("adult#011", days=1, seed=0)
+
+
+def test_windows_and_baselines(one_patient):
+    w = make_windows(one_patient, history_min=60, horizons_min=(30, 60))
+    assert w.inputs.shape[1:] == (20, 3)
+    cgm = one_patient["CGM"].to_numpy()
+    np.testing.assert_allclose(w.future[0], [cgm[19 + 10], cgm[19 + 20]], rtol=1e-6)
+    np.testing.assert_allclose(persistence_forecast(w)[:, 1], w.last)
+    # On a straight line, linear extrapolation is exact and persistence is not.
+    line = one_patient.assign(CGM=100 + np.arange(len(one_patient)) * 0.5)
+    wl = make_windows(line, history_min=60, horizons_min=(30,))
+    assert regression_errors(wl.future[:, 0], linear_forecast(wl)[:, 0])["RMSE"] < 1e-3
+    assert regression_errors(wl.future[:, 0], persistence_forecast(wl)[:, 0])[
+        "RMSE"
+    ] == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="multiples of 3 minutes"):
+        make_windows(one_patient, horizons_min=(25,))
+    with pytest.raises(ValueError, match="missing values"):
+        make_windows(one_patient.assign(CGM=np.nan))
+
+
+def test_anomaly_scores_find_planted_outliers():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(500, 4))
+    x[:10] += 6
+    y = np.r_[np.ones(10), np.zeros(490)]
+    for method in ("iforest", "lof"):
+        assert auroc(y, anomaly_scores(x, method)) > 0.95
+    base, stream = baseline_scores(x[100:], x[:100])
+    assert stream[:10].min() > np.percentile(base, 99)
+    with pytest.raises(ValueError, match="method must be"):
+        anomaly_scores(x, "svm")
+    with pytest.raises(ValueError, match="NaN"):
+        anomaly_scores(np.full((5, 2), np.nan))
+
+
+def test_beat_features_shape(beats):
+    f = beat_features(beats.windows[:300], beats.rr[:300], components=8)
+    assert f.shape == (300, 12)
+    assert isinstance(beats, BeatSet)
