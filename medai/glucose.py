@@ -258,16 +258,23 @@ def hypo_alerts(
     actual: np.ndarray,
     horizon_min: int,
     threshold: float = HYPO_MG_DL,
+    min_lead_min: int = 10,
 ) -> dict[str, float]:
     """Score a 'low glucose ahead' alarm raised when the forecast for ``horizon_min`` ahead is below ``threshold``.
 
     One trace, one row per sample time (``times_min``); ``forecast`` and
     ``actual`` are the glucose at time + horizon. An *event* is the start of a run
-    of actual values below the threshold; it is caught if an alarm was raised in
-    the ``horizon_min`` before it (or at its start). A *false alarm* is the start
+    of actual values below the threshold. It counts as caught only if an alarm was
+    raised between ``horizon_min`` and ``min_lead_min`` minutes before it: an
+    alarm at the moment glucose is already low warns nobody (this is what keeps
+    the persistence forecast from scoring perfectly). A *false alarm* is the start
     of a run of alarms after which glucose does not go below the threshold within
     ``horizon_min``.
     """
+    if not 0 <= min_lead_min <= horizon_min:
+        raise ValueError(
+            f"need 0 <= min_lead_min <= horizon_min, got {min_lead_min} and {horizon_min}"
+        )
     t = np.asarray(times_min, dtype=float)
     alarm = np.asarray(forecast) < threshold
     low = np.asarray(actual) < threshold
@@ -275,7 +282,8 @@ def hypo_alerts(
     event_times = (t + horizon_min)[low & ~np.concatenate([[False], low[:-1]])]
     alarm_times = t[alarm & ~np.concatenate([[False], alarm[:-1]])]
     caught = sum(
-        bool(np.any(alarm & (t >= e - horizon_min) & (t <= e))) for e in event_times
+        bool(np.any(alarm & (t >= e - horizon_min) & (t <= e - min_lead_min)))
+        for e in event_times
     )
     false = sum(
         not np.any((low_times >= a) & (low_times <= a + horizon_min))

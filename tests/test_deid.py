@@ -1,0 +1,78 @@
+import re
+from datetime import date
+
+import pytest
+
+from medai.deid import date_shift_days, deidentify, evaluate, find_phi
+from medai.deid_synth import synthetic_notes
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("Seen by Dr. Maria Lopez today.", "NAME", "Maria Lopez"),
+        ("Patient: John O'Brien", "NAME", "John O'Brien"),
+        ("Signed: Dr. Wei Chen", "NAME", "Wei Chen"),
+        ("Admitted 2023-04-17 for pneumonia.", "DATE", "2023-04-17"),
+        ("Follow-up on April 3, 2024.", "DATE", "April 3, 2024"),
+        ("Labs from 4/17/23 were normal.", "DATE", "4/17/23"),
+        ("She is a 93-year-old woman.", "AGE", "93"),
+        ("Call (415) 555-0182 after 5pm.", "PHONE", "(415) 555-0182"),
+        ("Fax: 415-555-0199", "FAX", "415-555-0199"),
+        ("Email jane.doe@example.org now.", "EMAIL", "jane.doe@example.org"),
+        ("SSN 123-45-6789 on file.", "SSN", "123-45-6789"),
+        ("MRN: 00123456", "MRN", "00123456"),
+        ("Account #: 99887766", "ACCOUNT", "99887766"),
+        (
+            "Lives at 12 Oak Street, Salem, OR 97301.",
+            "ADDRESS",
+            "12 Oak Street, Salem, OR 97301",
+        ),
+        (
+            "See https://portal.example.org/p/123 for results.",
+            "URL",
+            "https://portal.example.org/p/123",
+        ),
+        ("Device at 10.2.33.4 offline.", "IP", "10.2.33.4"),
+    ],
+)
+def test_each_phi_type_is_found(text, kind, value):
+    spans = find_phi(text)
+    assert [(s.kind, s.text) for s in spans] == [(kind, value)]
+
+
+def test_clinical_numbers_and_young_ages_are_left_alone():
+    text = "A 67-year-old on metformin 500 mg, BP 142/88, HbA1c 7.2%, SpO2 94%, 2 tablets q6h."
+    assert find_phi(text) == []
+
+
+def test_dates_shift_consistently_per_patient_and_ages_over_89_become_90_plus():
+    text = "Admitted 2023-03-01, discharged 2023-03-11. Age 94."
+    out, _ = deidentify(text, patient_id="P1", secret="k")
+    again, _ = deidentify(text, patient_id="P1", secret="k")
+    other, _ = deidentify(text, patient_id="P2", secret="k")
+    assert out == again and out != other
+    assert "2023-03-01" not in out and "Age 90+." in out
+    first, second = (
+        date.fromisoformat(d) for d in re.findall(r"\d{4}-\d{2}-\d{2}", out)
+    )
+    assert (second - first).days == 10  # the interval between a patient's dates is kept
+    assert -365 <= date_shift_days("P1", "k") <= -1
+
+
+def test_bad_input_is_explained():
+    with pytest.raises(ValueError, match="not valid UTF-8"):
+        find_phi(b"caf\xe9 patient")
+    with pytest.raises(TypeError, match="expected text"):
+        find_phi(42)
+    assert find_phi("") == []
+    assert deidentify("", "P1", "k") == ("", [])
+    with pytest.raises(ValueError, match="patient_id"):
+        date_shift_days("", "k")
+
+
+def test_recall_on_synthetic_notes_meets_the_goal():
+    table = evaluate(synthetic_notes(200, seed=7))
+    assert table.loc["all", "recall"] >= 0.99
+    assert table.attrs["precision"] > 0.9
+    assert set(table.index) >= {"NAME", "DATE", "PHONE", "EMAIL", "MRN", "ADDRESS"}
