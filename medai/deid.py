@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 
 PHI_TYPES = (
     "NAME", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "MRN", "ACCOUNT", "ADDRESS", "ZIP", "URL", "IP",
@@ -245,15 +246,13 @@ def deidentify(
     return "".join(pieces), spans
 
 
-def evaluate(notes) -> "pd.DataFrame":
+def evaluate(notes) -> pd.DataFrame:
     """Recall per PHI type and overall precision of ``find_phi`` on notes with known PHI spans.
 
     A planted identifier counts as caught only if every one of its characters lies
     inside a found span (a half-redacted name still identifies). A found span is
     correct if it overlaps a planted identifier; the rest are over-redactions.
     """
-    import pandas as pd
-
     planted_by_type: dict[str, list[int]] = {}
     found_total = found_correct = 0
     for note in notes:
