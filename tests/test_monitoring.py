@@ -132,6 +132,13 @@ def test_hypo_alerts_count_caught_events_and_false_alarms():
     assert scores["alarms"] == 2 and scores["false alarms per day"] == pytest.approx(
         1.0
     )
+    # Persistence alarms only once glucose is already low: never false, never in time.
+    # (Row t's persistence forecast is the reading at t, which is row t - 30 min's actual.)
+    persistence = np.concatenate([np.full(10, 120.0), actual[:-10]])
+    late = hypo_alerts(t, persistence, actual, horizon_min=30)
+    assert late["caught"] == 0 and late["false alarms per day"] == 0
+    with pytest.raises(ValueError, match="min_lead_min"):
+        hypo_alerts(t, forecast, actual, horizon_min=30, min_lead_min=40)
 
 
 @pytest.fixture(scope="module")

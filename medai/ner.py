@@ -1,0 +1,98 @@
+"""Named-entity recognition helpers: BIO entities, entity-level scores, word-piece label alignment,
+and a dictionary baseline.
+
+Entity-level scoring follows the CoNLL convention: an entity counts as found
+only if its type and both boundaries match exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+IGNORE = -100  # the label PyTorch's cross-entropy skips
+
+
+def entities(tags: Sequence[str]) -> set[tuple[int, int, str]]:
+    """(start, end, type) of each entity in a BIO sequence; ``end`` is exclusive.
+
+    An ``I-`` tag that does not continue an entity of its type starts a new one,
+    as the CoNLL evaluation script does.
+    """
+    found, start, kind = set(), None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix == "I" and kind == label
+        if start is not None and not continues:
+            found.add((start, i, kind))
+            start, kind = None, None
+        if prefix == "B" or (prefix == "I" and not continues):
+            start, kind = i, label
+        elif prefix not in ("O", "I", "B"):
+            raise ValueError(f"tag {tag!r} at position {i} is not O, B-<type> or I-<type>")
+    return found
+
+
+def entity_scores(true_tags: Iterable[Sequence[str]], pred_tags: Iterable[Sequence[str]]) -> dict[str, float]:
+    """Micro-averaged entity precision, recall and F1 over sentences."""
+    tp = n_true = n_pred = 0
+    for number, (truth, pred) in enumerate(zip(true_tags, pred_tags, strict=True)):
+        if len(truth) != len(pred):
+            raise ValueError(f"sentence {number}: {len(truth)} true tags but {len(pred)} predicted")
+        t, p = entities(truth), entities(pred)
+        tp += len(t & p)
+        n_true += len(t)
+        n_pred += len(p)
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_true if n_true else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "F1": f1, "entities": n_true, "predicted": n_pred}
+
+
+def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> list[int]:
+    """Labels for word pieces: each word's label on its first piece, ``IGNORE`` elsewhere.
+
+    ``word_ids`` is what a fast tokenizer's ``word_ids()`` returns: the word each
+    piece came from, ``None`` for special tokens. Continuation pieces are ignored
+    by the loss, so a word split into five pieces is not counted five times, and
+    prediction reads each word's label from its first piece.
+    """
+    labels, previous = [], None
+    for word in word_ids:
+        if word is None or word == previous:
+            labels.append(IGNORE)
+        else:
+            if not 0 <= word < len(word_labels):
+                raise ValueError(f"word index {word} outside the {len(word_labels)} labelled words")
+            labels.append(int(word_labels[word]))
+        previous = word
+    return labels
+
+
+class DictionaryTagger:
+    """Tags every longest exact (case-insensitive) match of a phrase seen as an entity in training."""
+
+    def __init__(self, sentences, entity_type: str = "Disease") -> None:
+        self.type = entity_type
+        self.phrases: set[tuple[str, ...]] = set()
+        for sentence in sentences:
+            for start, end, kind in entities(sentence.tags):
+                if kind == entity_type:
+                    self.phrases.add(tuple(t.lower() for t in sentence.tokens[start:end]))
+        if not self.phrases:
+            raise ValueError(f"no {entity_type} entities in the training sentences")
+        self.longest = max(len(p) for p in self.phrases)
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        lowered = [t.lower() for t in tokens]
+        tags, i = ["O"] * len(tokens), 0
+        while i < len(tokens):
+            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+                if tuple(lowered[i : i + size]) in self.phrases:
+                    tags[i] = f"B-{self.type}"
+                    for j in range(i + 1, i + size):
+                        tags[j] = f"I-{self.type}"
+                    i += size
+                    break
+            else:
+                i += 1
+        return tags
