@@ -25,16 +25,30 @@ _BEFORE = {
     ],
 }  # fmt: skip
 _AFTER = {
-    NEGATED: ["was ruled out", "is ruled out", "has been ruled out", "was excluded", "is absent", "not seen"],
+    NEGATED: [
+        "was ruled out",
+        "is ruled out",
+        "has been ruled out",
+        "was excluded",
+        "is absent",
+        "not seen",
+    ],
     UNCERTAIN: ["is suspected", "cannot be excluded", "is possible", "is likely", "?"],
 }
-_BOUNDARY = re.compile(r"[.;:!?\n]|\b(?:but|however|although|though|except|aside from|apart from|which|who)\b", re.I)
+_BOUNDARY = re.compile(
+    r"[.;:!?\n]|\b(?:but|however|although|though|except|aside from|apart from|which|who)\b",
+    re.I,
+)
 _WORD = re.compile(r"[\w/?']+")
 
 
 def _compile(cues: list[str]) -> re.Pattern:
-    ordered = sorted(cues, key=len, reverse=True)  # longest cue first: "no evidence of" before "no"
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(c) for c in ordered) + r")(?![\w])", re.I)
+    ordered = sorted(
+        cues, key=len, reverse=True
+    )  # longest cue first: "no evidence of" before "no"
+    return re.compile(
+        r"(?<![\w])(?:" + "|".join(re.escape(c) for c in ordered) + r")(?![\w])", re.I
+    )
 
 
 _BEFORE_RE = {status: _compile(cues) for status, cues in _BEFORE.items()}
@@ -49,7 +63,9 @@ def assertion(text: str, start: int, end: int, window: int = 6) -> str:
     uncertainty when both apply ("no definite evidence of" is a negation).
     """
     if not (0 <= start < end <= len(text)):
-        raise ValueError(f"span ({start}, {end}) is not inside a text of length {len(text)}")
+        raise ValueError(
+            f"span ({start}, {end}) is not inside a text of length {len(text)}"
+        )
     before = text[:start]
     boundaries = list(_BOUNDARY.finditer(before))
     clause = before[boundaries[-1].end() :] if boundaries else before

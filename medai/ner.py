@@ -28,16 +28,22 @@ def entities(tags: Sequence[str]) -> set[tuple[int, int, str]]:
         if prefix == "B" or (prefix == "I" and not continues):
             start, kind = i, label
         elif prefix not in ("O", "I", "B"):
-            raise ValueError(f"tag {tag!r} at position {i} is not O, B-<type> or I-<type>")
+            raise ValueError(
+                f"tag {tag!r} at position {i} is not O, B-<type> or I-<type>"
+            )
     return found
 
 
-def entity_scores(true_tags: Iterable[Sequence[str]], pred_tags: Iterable[Sequence[str]]) -> dict[str, float]:
+def entity_scores(
+    true_tags: Iterable[Sequence[str]], pred_tags: Iterable[Sequence[str]]
+) -> dict[str, float]:
     """Micro-averaged entity precision, recall and F1 over sentences."""
     tp = n_true = n_pred = 0
     for number, (truth, pred) in enumerate(zip(true_tags, pred_tags, strict=True)):
         if len(truth) != len(pred):
-            raise ValueError(f"sentence {number}: {len(truth)} true tags but {len(pred)} predicted")
+            raise ValueError(
+                f"sentence {number}: {len(truth)} true tags but {len(pred)} predicted"
+            )
         t, p = entities(truth), entities(pred)
         tp += len(t & p)
         n_true += len(t)
@@ -45,10 +51,18 @@ def entity_scores(true_tags: Iterable[Sequence[str]], pred_tags: Iterable[Sequen
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_true if n_true else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "F1": f1, "entities": n_true, "predicted": n_pred}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "F1": f1,
+        "entities": n_true,
+        "predicted": n_pred,
+    }
 
 
-def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> list[int]:
+def align_labels(
+    word_ids: Sequence[int | None], word_labels: Sequence[int]
+) -> list[int]:
     """Labels for word pieces: each word's label on its first piece, ``IGNORE`` elsewhere.
 
     ``word_ids`` is what a fast tokenizer's ``word_ids()`` returns: the word each
@@ -62,14 +76,24 @@ def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> 
             labels.append(IGNORE)
         else:
             if not 0 <= word < len(word_labels):
-                raise ValueError(f"word index {word} outside the {len(word_labels)} labelled words")
+                raise ValueError(
+                    f"word index {word} outside the {len(word_labels)} labelled words"
+                )
             labels.append(int(word_labels[word]))
         previous = word
     return labels
 
 
+def _key(tokens: Sequence[str]) -> tuple[str, ...]:
+    # Abbreviations keep their case: "AT" (ataxia-telangiectasia) must not match the word "at".
+    return tuple(t if t.isupper() and len(t) > 1 else t.lower() for t in tokens)
+
+
 class DictionaryTagger:
-    """Tags every longest exact (case-insensitive) match of a phrase seen as an entity in training."""
+    """Tags every longest exact match of a phrase seen as an entity in training.
+
+    Matching ignores case except for all-capital abbreviations.
+    """
 
     def __init__(self, sentences, entity_type: str = "Disease") -> None:
         self.type = entity_type
@@ -77,13 +101,13 @@ class DictionaryTagger:
         for sentence in sentences:
             for start, end, kind in entities(sentence.tags):
                 if kind == entity_type:
-                    self.phrases.add(tuple(t.lower() for t in sentence.tokens[start:end]))
+                    self.phrases.add(_key(sentence.tokens[start:end]))
         if not self.phrases:
             raise ValueError(f"no {entity_type} entities in the training sentences")
         self.longest = max(len(p) for p in self.phrases)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        lowered = [t.lower() for t in tokens]
+        lowered = list(_key(tokens))
         tags, i = ["O"] * len(tokens), 0
         while i < len(tokens):
             for size in range(min(self.longest, len(tokens) - i), 0, -1):

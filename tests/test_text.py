@@ -10,7 +10,13 @@ def test_ncbi_splits_and_abstracts_load_with_their_documented_sizes():
     assert sum(len(entities(s.tags)) for s in test) == 960
     abstracts = load_medical_abstracts()
     assert len(abstracts) == 2888
-    assert abstracts["label"].value_counts().sort_index().tolist() == [633, 299, 385, 610, 961]
+    assert abstracts["label"].value_counts().sort_index().tolist() == [
+        633,
+        299,
+        385,
+        610,
+        961,
+    ]
     with pytest.raises(ValueError, match="split must be one of"):
         load_ncbi_disease("dev")
 
@@ -25,8 +31,21 @@ def test_conll_parser_names_bad_lines():
 
 
 def test_bio_entities_follow_conll_rules():
-    tags = ["B-Disease", "I-Disease", "O", "I-Disease", "B-Disease", "B-Disease", "I-Disease"]
-    assert entities(tags) == {(0, 2, "Disease"), (3, 4, "Disease"), (4, 5, "Disease"), (5, 7, "Disease")}
+    tags = [
+        "B-Disease",
+        "I-Disease",
+        "O",
+        "I-Disease",
+        "B-Disease",
+        "B-Disease",
+        "I-Disease",
+    ]
+    assert entities(tags) == {
+        (0, 2, "Disease"),
+        (3, 4, "Disease"),
+        (4, 5, "Disease"),
+        (5, 7, "Disease"),
+    }
     with pytest.raises(ValueError, match="not O, B-<type> or I-<type>"):
         entities(["X-Disease"])
 
@@ -35,7 +54,9 @@ def test_entity_scores_need_exact_boundaries():
     truth = [["B-Disease", "I-Disease", "O"], ["O", "B-Disease", "O"]]
     pred = [["B-Disease", "O", "O"], ["O", "B-Disease", "O"]]  # first entity cut short
     scores = entity_scores(truth, pred)
-    assert scores["precision"] == 0.5 and scores["recall"] == 0.5 and scores["F1"] == 0.5
+    assert (
+        scores["precision"] == 0.5 and scores["recall"] == 0.5 and scores["F1"] == 0.5
+    )
     with pytest.raises(ValueError, match="3 true tags but 2 predicted"):
         entity_scores([["O", "O", "O"]], [["O", "O"]])
 
@@ -43,7 +64,15 @@ def test_entity_scores_need_exact_boundaries():
 def test_word_piece_alignment_labels_first_pieces_only():
     # [CLS] adenomatous -> aden ##oma ##tous, polyposis -> poly ##posis, [SEP]
     word_ids = [None, 0, 0, 0, 1, 1, None]
-    assert align_labels(word_ids, [1, 2]) == [IGNORE, 1, IGNORE, IGNORE, 2, IGNORE, IGNORE]
+    assert align_labels(word_ids, [1, 2]) == [
+        IGNORE,
+        1,
+        IGNORE,
+        IGNORE,
+        2,
+        IGNORE,
+        IGNORE,
+    ]
     with pytest.raises(ValueError, match="word index 2 outside"):
         align_labels([None, 2], [0, 1])
 
@@ -64,6 +93,11 @@ def test_word_piece_alignment_with_the_real_tokenizer(minilm_path):
 def test_dictionary_tagger_prefers_the_longest_match():
     train = parse_conll("breast\tB-Disease\ncancer\tI-Disease\n\ncancer\tB-Disease\n")
     tagger = DictionaryTagger(train)
-    assert tagger.tag(["Breast", "cancer", "and", "cancer"]) == ["B-Disease", "I-Disease", "O", "B-Disease"]
+    assert tagger.tag(["Breast", "cancer", "and", "cancer"]) == [
+        "B-Disease",
+        "I-Disease",
+        "O",
+        "B-Disease",
+    ]
     with pytest.raises(ValueError, match="no Disease entities"):
         DictionaryTagger(parse_conll("a\tO\n"))

@@ -9,7 +9,11 @@ import pandas as pd
 from .resolve import fetch
 
 NCBI_TAGS = ("O", "B-Disease", "I-Disease")
-NCBI_SPLITS = {"train": "conll/train.tsv", "devel": "conll/devel.tsv", "test": "conll/test.tsv"}
+NCBI_SPLITS = {
+    "train": "conll/train.tsv",
+    "devel": "conll/devel.tsv",
+    "test": "conll/test.tsv",
+}
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,9 @@ class Sentence:
     tags: tuple[str, ...]
 
 
-def parse_conll(text: str, allowed_tags=NCBI_TAGS, source: str = "input") -> list[Sentence]:
+def parse_conll(
+    text: str, allowed_tags=NCBI_TAGS, source: str = "input"
+) -> list[Sentence]:
     """Sentences from CoNLL text: ``token<TAB>tag`` per line, blank lines between sentences.
 
     A tag outside ``allowed_tags`` or a line without a tab raises ``ValueError``
@@ -35,9 +41,13 @@ def parse_conll(text: str, allowed_tags=NCBI_TAGS, source: str = "input") -> lis
             continue
         token, sep, tag = line.rpartition("\t")
         if not sep or not token:
-            raise ValueError(f"{source}, line {number}: expected 'token<TAB>tag', got {line!r}")
+            raise ValueError(
+                f"{source}, line {number}: expected 'token<TAB>tag', got {line!r}"
+            )
         if tag not in allowed:
-            raise ValueError(f"{source}, line {number}: unknown tag {tag!r}; allowed: {sorted(allowed)}")
+            raise ValueError(
+                f"{source}, line {number}: unknown tag {tag!r}; allowed: {sorted(allowed)}"
+            )
         tokens.append(token)
         tags.append(tag)
     if tokens:
@@ -66,5 +76,7 @@ def load_medical_abstracts() -> pd.DataFrame:
         }
     )
     if frame["condition"].isna().any():
-        raise ValueError("an abstract has a condition label that the labels file does not name")
+        raise ValueError(
+            "an abstract has a condition label that the labels file does not name"
+        )
     return frame
