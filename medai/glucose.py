@@ -18,6 +18,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,8 @@ PATIENTS = tuple(
 HYPO_MG_DL = 70.0
 
 
-def _simglucose():
+def _simglucose() -> SimpleNamespace:
+    """The simulator's classes, imported on first use (simglucose is slow to import and noisy)."""
     with warnings.catch_warnings():
         warnings.simplefilter(
             "ignore"
@@ -44,15 +46,10 @@ def _simglucose():
         from simglucose.simulation.scenario_gen import RandomScenario
         from simglucose.simulation.sim_engine import SimObj
     logging.getLogger("simglucose").setLevel(logging.WARNING)
-    return (
-        InsulinPump,
-        BBController,
-        T1DPatient,
-        CGMSensor,
-        T1DSimEnv,
-        RandomScenario,
-        SimObj,
-    )
+    return SimpleNamespace(
+        InsulinPump=InsulinPump, BBController=BBController, T1DPatient=T1DPatient, CGMSensor=CGMSensor,
+        T1DSimEnv=T1DSimEnv, RandomScenario=RandomScenario, SimObj=SimObj,
+    )  # fmt: skip
 
 
 def simulate_patient(
@@ -69,17 +66,9 @@ def simulate_patient(
         )
     if days <= 0:
         raise ValueError(f"days must be positive, got {days}")
-    (
-        InsulinPump,
-        BBController,
-        T1DPatient,
-        CGMSensor,
-        T1DSimEnv,
-        RandomScenario,
-        SimObj,
-    ) = _simglucose()
+    sg = _simglucose()
 
-    class CarbCountingController(BBController):
+    class CarbCountingController(sg.BBController):
         """Basal-bolus dosing with a misjudged carbohydrate count per meal."""
 
         def __init__(self, rng: np.random.Generator) -> None:
@@ -95,14 +84,16 @@ def simulate_patient(
             return super().policy(observation, reward, done, **info)
 
     start = datetime(2026, 1, 1)
-    env = T1DSimEnv(
-        T1DPatient.withName(patient),
-        CGMSensor.withName("Dexcom", seed=seed),
-        InsulinPump.withName("Insulet"),
-        RandomScenario(start_time=start, seed=seed),
+    env = sg.T1DSimEnv(
+        sg.T1DPatient.withName(patient),
+        sg.CGMSensor.withName("Dexcom", seed=seed),
+        sg.InsulinPump.withName("Insulet"),
+        sg.RandomScenario(start_time=start, seed=seed),
     )
     controller = CarbCountingController(np.random.default_rng(seed))
-    run = SimObj(env, controller, timedelta(days=days), animate=False, path=os.devnull)
+    run = sg.SimObj(
+        env, controller, timedelta(days=days), animate=False, path=os.devnull
+    )
     with contextlib.redirect_stdout(io.StringIO()):  # the simulator prints its progress
         run.simulate()
     frame = run.results()[["CGM", "BG", "CHO", "insulin"]].iloc[:-1].copy()

@@ -53,6 +53,19 @@ def _record(folder, name: str) -> wfdb.Record:
     return wfdb.rdrecord(str(folder / name))
 
 
+def _as_record(
+    name: str, rec: wfdb.Record, annotations: Annotations | None = None
+) -> EcgRecord:
+    return EcgRecord(
+        name=name,
+        signal=np.asarray(rec.p_signal, dtype=np.float64),
+        fs=float(rec.fs),
+        channels=tuple(rec.sig_name),
+        units=tuple(rec.units),
+        annotations=annotations,
+    )
+
+
 def read_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
     """An MIT-BIH record (360 Hz, two leads) with its reference beat annotations."""
     record = str(record)
@@ -73,14 +86,7 @@ def read_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
                 f"cannot be labelled. {error}"
             ) from None
         annotations = parse_annotation_text(text)
-    return EcgRecord(
-        name=record,
-        signal=np.asarray(rec.p_signal, dtype=np.float64),
-        fs=float(rec.fs),
-        channels=tuple(rec.sig_name),
-        units=tuple(rec.units),
-        annotations=annotations,
-    )
+    return _as_record(record, rec, annotations)
 
 
 def read_wfdb_sample(name: str) -> EcgRecord:
@@ -89,15 +95,7 @@ def read_wfdb_sample(name: str) -> EcgRecord:
         raise ValueError(
             f"unknown sample record {name!r}; available: {', '.join(WFDB_SAMPLES)}"
         )
-    folder = locate("physionet-wfdb-samples")
-    rec = _record(folder, name)
-    return EcgRecord(
-        name=name,
-        signal=np.asarray(rec.p_signal, dtype=np.float64),
-        fs=float(rec.fs),
-        channels=tuple(rec.sig_name),
-        units=tuple(rec.units),
-    )
+    return _as_record(name, _record(locate("physionet-wfdb-samples"), name))
 
 
 def parse_annotation_text(text: str) -> Annotations:
