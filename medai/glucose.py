@@ -255,7 +255,8 @@ def hypo_alerts(
 
     One trace, one row per sample time (``times_min``); ``forecast`` and
     ``actual`` are the glucose at time + horizon. An *event* is the start of a run
-    of actual values below the threshold. It counts as caught only if an alarm was
+    of actual values below the threshold after at least ``horizon_min`` minutes
+    above it (a brief recovery does not start a new event). It counts as caught only if an alarm was
     raised between ``horizon_min`` and ``min_lead_min`` minutes before it: an
     alarm at the moment glucose is already low warns nobody (this is what keeps
     the persistence forecast from scoring perfectly). A *false alarm* is the start
@@ -270,7 +271,11 @@ def hypo_alerts(
     alarm = np.asarray(forecast) < threshold
     low = np.asarray(actual) < threshold
     low_times = (t + horizon_min)[low]  # real times with a low reading
-    event_times = (t + horizon_min)[low & ~np.concatenate([[False], low[:-1]])]
+    onset = low.copy()
+    for lag in range(1, int(horizon_min // SAMPLE_MINUTES) + 1):
+        # No low reading in the horizon before: a new event, not the same one resumed.
+        onset &= ~np.concatenate([np.zeros(lag, dtype=bool), low[:-lag]])
+    event_times = (t + horizon_min)[onset]
     alarm_times = t[alarm & ~np.concatenate([[False], alarm[:-1]])]
     caught = sum(
         bool(np.any(alarm & (t >= e - horizon_min) & (t <= e - min_lead_min)))

@@ -123,4 +123,4 @@ def summary(scores: dict[str, list[float]]) -> pd.DataFrame:
             }
             for name, s in scores.items()
         }  # fmt: skip
-    ).T
+    ).T.astype({"folds": int})

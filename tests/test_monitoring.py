@@ -194,3 +194,13 @@ def test_beat_features_shape(beats):
     f = beat_features(beats.windows[:300], beats.rr[:300], components=8)
     assert f.shape == (300, 12)
     assert isinstance(beats, BeatSet)
+
+
+def test_a_brief_recovery_does_not_start_a_new_hypo_event():
+    t = np.arange(0, 24 * 60, 3.0)
+    actual = np.full(t.shape, 120.0)
+    actual[(t >= 300) & (t < 330)] = 60
+    actual[(t >= 336) & (t < 360)] = 60  # 6 minutes above 70, then low again: one event
+    actual[(t >= 600) & (t < 630)] = 60  # a second event, long after
+    scores = hypo_alerts(t, actual, actual, horizon_min=30)
+    assert scores["events"] == 2
