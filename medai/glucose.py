@@ -250,6 +250,7 @@ def hypo_alerts(
     horizon_min: int,
     threshold: float = HYPO_MG_DL,
     min_lead_min: int = 10,
+    alarm_below: float | None = None,
 ) -> dict[str, float]:
     """Score a 'low glucose ahead' alarm raised when the forecast for ``horizon_min`` ahead is below ``threshold``.
 
@@ -261,14 +262,16 @@ def hypo_alerts(
     alarm at the moment glucose is already low warns nobody (this is what keeps
     the persistence forecast from scoring perfectly). A *false alarm* is the start
     of a run of alarms after which glucose does not go below the threshold within
-    ``horizon_min``.
+    ``horizon_min``. ``alarm_below`` (default: ``threshold``) sets the forecast
+    level that raises the alarm; a higher level trades false alarms for earlier
+    warnings.
     """
     if not 0 <= min_lead_min <= horizon_min:
         raise ValueError(
             f"need 0 <= min_lead_min <= horizon_min, got {min_lead_min} and {horizon_min}"
         )
     t = np.asarray(times_min, dtype=float)
-    alarm = np.asarray(forecast) < threshold
+    alarm = np.asarray(forecast) < (threshold if alarm_below is None else alarm_below)
     low = np.asarray(actual) < threshold
     low_times = (t + horizon_min)[low]  # real times with a low reading
     onset = low.copy()

@@ -204,3 +204,11 @@ def test_a_brief_recovery_does_not_start_a_new_hypo_event():
     actual[(t >= 600) & (t < 630)] = 60  # a second event, long after
     scores = hypo_alerts(t, actual, actual, horizon_min=30)
     assert scores["events"] == 2
+    # A forecast that dips to 80 before each event warns only when the alarm level is raised.
+    forecast = np.full(t.shape, 120.0)
+    forecast[(t >= 303) & (t < 318)] = 80  # 12-27 minutes before the onsets at 330 and 630
+    forecast[(t >= 603) & (t < 618)] = 80
+    assert hypo_alerts(t, forecast, actual, horizon_min=30)["caught"] == 0
+    assert (
+        hypo_alerts(t, forecast, actual, horizon_min=30, alarm_below=85)["caught"] == 2
+    )
