@@ -15,6 +15,7 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from .data.ecg import MITBIH_PACED, MITBIH_RECORDS, read_mitbih
 from .data.images import TensorPairs
 from .signals import AAMI_CLASSES, aami_class, beat_windows, rr_features
+from .runtime import seed_everything
 from .train import fit, predict
 
 
@@ -159,7 +160,7 @@ def cross_validated_predictions(
 
     predicted = np.full(len(beats), -1, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    for train_index, test_index in splits:
+    for fold, (train_index, test_index) in enumerate(splits):
         shuffled = rng.permutation(train_index)
         n_val = max(1, int(val_fraction * len(shuffled)))
         train, val = beats.subset(shuffled[n_val:]), beats.subset(shuffled[:n_val])
@@ -170,6 +171,9 @@ def cross_validated_predictions(
                 logits, target, weight=w.to(logits.device)
             )
 
+        # Seed before building the model: its initial weights would otherwise
+        # depend on whatever used the global generator before this call.
+        seed_everything(seed + fold)
         model = make_model()
         fit(
             model,
