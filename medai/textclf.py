@@ -14,6 +14,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from .data.images import TensorPairs
+from .runtime import seed_everything
 from .train import TrainConfig, fit, predict
 from .transformer import (
     document_logits,
@@ -75,7 +76,7 @@ def cross_validate_minilm(
     predicted = np.full(len(labels), -1)
     scores = []
     rng = np.random.default_rng(seed)
-    for train, test in splits:
+    for fold, (train, test) in enumerate(splits):
         train = rng.permutation(train)
         n_val = max(n_classes, len(train) // 10)
         val, train = train[:n_val], train[n_val:]
@@ -91,6 +92,7 @@ def cross_validate_minilm(
             )
             return TensorPairs(inputs, torch_labels(labels[index][owner])), owner
 
+        seed_everything(seed + fold)  # the new classification head starts the same each run
         model = sequence_classifier(n_classes)
         fit(model, data(train)[0], data(val)[0], config, score_fn=_macro_f1_from_logits)
         chunks, owner = data(test, first_only=False)
