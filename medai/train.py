@@ -33,6 +33,7 @@ from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, Dataset, DistributedSampler
 from tqdm import tqdm
 
+from .data.images import TensorPairs
 from .metrics import auroc
 from .runtime import pick_device, seed_everything
 
@@ -137,6 +138,13 @@ def _precision(device: torch.device, amp: bool) -> torch.dtype | None:
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
+def _autocast(dtype: torch.dtype | None):
+    """Mixed precision on CUDA when ``dtype`` is set (see ``_precision``), else a no-op context."""
+    if dtype is None:
+        return nullcontext()
+    return torch.autocast(device_type="cuda", dtype=dtype)
+
+
 # --- data -------------------------------------------------------------------
 
 
@@ -226,11 +234,6 @@ def fit(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
     scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
-    autocast = (
-        (lambda: torch.autocast(device_type="cuda", dtype=dtype))
-        if dtype is not None
-        else nullcontext
-    )
 
     train_loader, sampler = _loader(
         train_data, config.batch_size, shuffle=True, rank=rank, world=world,
@@ -254,7 +257,7 @@ def fit(
             if augment is not None:
                 x = augment(x)
             optimizer.zero_grad(set_to_none=True)
-            with autocast():
+            with _autocast(dtype):
                 loss = loss_fn(network(x), y)
             scaler.scale(loss).backward()
             scaler.step(optimizer)
@@ -330,7 +333,7 @@ def predict(
     mode is restored afterwards.
     """
     if isinstance(data, torch.Tensor):
-        data = _InputsOnly(data)
+        data = TensorPairs(data, torch.zeros(len(data)))  # placeholder targets
     if len(data) == 0:
         raise ValueError("nothing to predict: the data set is empty")
     if device is None:
@@ -348,26 +351,12 @@ def predict(
     outputs, targets = [], []
     for x, y in loader:
         x = _to_device(x, device, channels_last)
-        with (
-            torch.autocast(device_type="cuda", dtype=dtype) if dtype else nullcontext()
-        ):
+        with _autocast(dtype):
             outputs.append(model(x).float().cpu())
         targets.append(y)
     model.train(was_training)
     result = torch.cat(outputs).numpy()
     return (result, torch.cat(targets).numpy()) if with_targets else result
-
-
-class _InputsOnly(Dataset):
-    def __init__(self, inputs: torch.Tensor) -> None:
-        self.inputs = inputs
-
-    def __len__(self) -> int:
-        return len(self.inputs)
-
-    def __getitem__(self, index):
-        index = torch.as_tensor(index, dtype=torch.long)
-        return self.inputs[index], torch.zeros(len(index))
 
 
 def _mean_across_processes(total: torch.Tensor, seen: int, world: int) -> float:
