@@ -14,8 +14,9 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
 from .data.ecg import MITBIH_PACED, MITBIH_RECORDS, read_mitbih
 from .data.images import TensorPairs
-from .signals import AAMI_CLASSES, aami_class, beat_windows, rr_features
+from .metrics import macro_f1_from_logits
 from .runtime import seed_everything
+from .signals import AAMI_CLASSES, aami_class, beat_windows, rr_features
 from .train import fit, predict
 
 
@@ -134,15 +135,6 @@ def per_class_report(
     return table
 
 
-def macro_f1_score(targets: np.ndarray, logits: np.ndarray) -> float:
-    """``fit`` score for beat classifiers: macro-F1 over the classes present in ``targets``."""
-    return float(
-        f1_score(
-            targets, logits.argmax(axis=1), labels=np.unique(targets), average="macro"
-        )
-    )
-
-
 def cross_validated_predictions(
     beats: BeatSet,
     splits: Iterator[tuple[np.ndarray, np.ndarray]],
@@ -181,7 +173,7 @@ def cross_validated_predictions(
             val.as_dataset(),
             config,
             loss_fn=weighted_loss,
-            score_fn=macro_f1_score,
+            score_fn=macro_f1_from_logits,
         )
         logits = predict(model, beats.subset(test_index).as_dataset())
         predicted[test_index] = logits.argmax(axis=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
-from sklearn.metrics import roc_curve
+from sklearn.metrics import f1_score, roc_curve
 
 METRICS = (
     "AUROC",
@@ -167,6 +167,19 @@ def youden_threshold(y_true, prob) -> float:
         raise ValueError("choosing a threshold needs both classes (0 and 1)")
     fpr, tpr, thresholds = roc_curve(y, p)
     return float(thresholds[int(np.argmax(tpr - fpr))])
+
+
+def macro_f1_from_logits(targets: np.ndarray, logits: np.ndarray) -> float:
+    """Macro-F1 of the arg-max class over the classes present in ``targets`` (a ``fit`` score).
+
+    A class that never occurs in ``targets`` cannot be scored, so it is left out
+    rather than counted as an F1 of zero.
+    """
+    return float(
+        f1_score(
+            targets, logits.argmax(axis=1), labels=np.unique(targets), average="macro"
+        )
+    )
 
 
 def dice(pred, target) -> float:

@@ -7,6 +7,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -14,6 +15,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from .data.images import TensorPairs
+from .metrics import macro_f1_from_logits
 from .runtime import seed_everything
 from .train import TrainConfig, fit, predict
 from .transformer import (
@@ -90,11 +92,15 @@ def cross_validate_minilm(
                 max_length,
                 first_chunk_only=first_only,
             )
-            return TensorPairs(inputs, torch_labels(labels[index][owner])), owner
+            return TensorPairs(
+                inputs, torch.as_tensor(labels[index][owner], dtype=torch.long)
+            ), owner
 
-        seed_everything(seed + fold)  # the new classification head starts the same each run
+        seed_everything(
+            seed + fold
+        )  # the new classification head starts the same each run
         model = sequence_classifier(n_classes)
-        fit(model, data(train)[0], data(val)[0], config, score_fn=_macro_f1_from_logits)
+        fit(model, data(train)[0], data(val)[0], config, score_fn=macro_f1_from_logits)
         chunks, owner = data(test, first_only=False)
         logits = document_logits(
             predict(model, chunks.inputs, batch_size=64), owner, len(test)
@@ -102,16 +108,6 @@ def cross_validate_minilm(
         predicted[test] = logits.argmax(axis=1)
         scores.append(f1_score(labels[test], predicted[test], average="macro"))
     return predicted, scores
-
-
-def torch_labels(values: np.ndarray):
-    import torch
-
-    return torch.as_tensor(np.asarray(values), dtype=torch.long)
-
-
-def _macro_f1_from_logits(targets: np.ndarray, logits: np.ndarray) -> float:
-    return float(f1_score(targets, logits.argmax(axis=1), average="macro"))
 
 
 def summary(scores: dict[str, list[float]]) -> pd.DataFrame:
