@@ -56,30 +56,27 @@ class PackedEncoder(nn.Module):
         return self.model(input_ids=x[:, 0], attention_mask=x[:, 1]).logits
 
 
-def token_classifier(num_labels: int) -> PackedEncoder:
-    """MiniLM with a fresh token-classification head (one logit per label per word piece)."""
-    from transformers import AutoModelForTokenClassification
+def _minilm_with_head(auto_class, num_labels: int) -> PackedEncoder:
     from transformers import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # the new head's "newly initialised" notice is expected
     return PackedEncoder(
-        AutoModelForTokenClassification.from_pretrained(
-            minilm_path(), num_labels=num_labels
-        )
+        auto_class.from_pretrained(minilm_path(), num_labels=num_labels)
     )
+
+
+def token_classifier(num_labels: int) -> PackedEncoder:
+    """MiniLM with a fresh token-classification head (one logit per label per word piece)."""
+    from transformers import AutoModelForTokenClassification
+
+    return _minilm_with_head(AutoModelForTokenClassification, num_labels)
 
 
 def sequence_classifier(num_labels: int) -> PackedEncoder:
     """MiniLM with a fresh classification head on the [CLS] position."""
     from transformers import AutoModelForSequenceClassification
-    from transformers import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    return PackedEncoder(
-        AutoModelForSequenceClassification.from_pretrained(
-            minilm_path(), num_labels=num_labels
-        )
-    )
+    return _minilm_with_head(AutoModelForSequenceClassification, num_labels)
 
 
 def _pack(ids: list[list[int]], length: int, pad_id: int) -> torch.Tensor:

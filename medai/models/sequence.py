@@ -54,11 +54,8 @@ class BeatRNN(nn.Module):
         stride: int = 2,
     ) -> None:
         super().__init__()
-        if cell not in ("lstm", "gru"):
-            raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
         self.extra_features, self.stride = extra_features, stride
-        rnn = nn.LSTM if cell == "lstm" else nn.GRU
-        self.rnn = rnn(1, hidden, batch_first=True, bidirectional=True)
+        self.rnn = _recurrent(cell)(1, hidden, batch_first=True, bidirectional=True)
         self.head = nn.Sequential(
             nn.Linear(2 * hidden + extra_features, 64),
             nn.ReLU(),
@@ -72,6 +69,14 @@ class BeatRNN(nn.Module):
         _, state = self.rnn(sequence)
         h = state[0] if isinstance(state, tuple) else state  # LSTM returns (h, c)
         return self.head(torch.cat([h[0], h[1], extra], dim=1))
+
+
+def _recurrent(cell: str) -> type[nn.Module]:
+    """``nn.LSTM`` or ``nn.GRU`` by name."""
+    cells = {"lstm": nn.LSTM, "gru": nn.GRU}
+    if cell not in cells:
+        raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
+    return cells[cell]
 
 
 def _split(x: torch.Tensor, extra: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -94,10 +99,7 @@ class GlucoseForecaster(nn.Module):
         self, inputs: int, horizons: int, hidden: int = 64, cell: str = "lstm"
     ) -> None:
         super().__init__()
-        if cell not in ("lstm", "gru"):
-            raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
-        rnn = nn.LSTM if cell == "lstm" else nn.GRU
-        self.rnn = rnn(inputs, hidden, batch_first=True)
+        self.rnn = _recurrent(cell)(inputs, hidden, batch_first=True)
         self.head = nn.Linear(hidden, horizons)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
