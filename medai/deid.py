@@ -123,10 +123,15 @@ def _date_spans(text: str) -> list[tuple[int, int, re.Match, str]]:
 
 def find_phi(text: str) -> list[Span]:
     """Every PHI span found in ``text``, sorted, overlaps merged (the longer span wins)."""
-    text = _check_text(text)
-    spans: list[Span] = []
-    for start, end, _, _ in _date_spans(text):
-        spans.append(Span(start, end, "DATE", text[start:end]))
+    return _find_phi(_check_text(text))[0]
+
+
+def _find_phi(
+    text: str,
+) -> tuple[list[Span], dict[tuple[int, int], tuple[re.Match, str]]]:
+    """The merged spans, and each date match with its style by (start, end), for ``deidentify``."""
+    dates = {(s, e): (m, style) for s, e, m, style in _date_spans(text)}
+    spans = [Span(start, end, "DATE", text[start:end]) for start, end in dates]
     for kind, pattern in _SIMPLE:
         for m in pattern.finditer(text):
             start, end = (
@@ -145,7 +150,7 @@ def find_phi(text: str) -> list[Span]:
                 start += len(words.pop(0)) + 1
             if words:
                 spans.append(Span(start, end, "NAME", text[start:end]))
-    return _merge(spans)
+    return _merge(spans), dates
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -228,10 +233,8 @@ def deidentify(
     text: str | bytes, patient_id: str, secret: str
 ) -> tuple[str, list[Span]]:
     """Replace the PHI of ``text``; returns the new text and the spans that were replaced."""
-    text = _check_text(text)
-    spans = find_phi(text)
+    spans, dates = _find_phi(_check_text(text))
     days = date_shift_days(patient_id, secret)
-    dates = {(s, e): (m, style) for s, e, m, style in _date_spans(text)}
     pieces, cursor = [], 0
     for span in spans:
         pieces.append(text[cursor : span.start])

@@ -165,7 +165,7 @@ def synthetic_note(rng: np.random.Generator, index: int) -> Note:
     if rng.random() < 0.4:
         w.say("Fax results to ")
         w.phi_(_phone(rng), "FAX")
-        w.say(" (fax). ") if False else w.say(". ")
+        w.say(". ")
     if rng.random() < 0.5:
         w.say("Email: ")
         first, last = (
