@@ -60,6 +60,8 @@ def training_throughput(
 
     # medai.train.fit: tensors indexed per batch, channels_last, AMP on CUDA.
     data = image_dataset(images, labels, num_classes=2)
+    # fit times training apart from validation; a small validation set keeps the run short.
+    val_data = data if val is None else image_dataset(*val, num_classes=2)
     amp_choices = (True, False) if target.type == "cuda" else (False,)
     for amp in amp_choices:
         seed_everything(seed)
@@ -68,8 +70,6 @@ def training_throughput(
             epochs=epochs + 1, batch_size=batch_size, patience=None, device=str(target),
             amp=amp, seed=seed, progress=False,
         )  # fmt: skip
-        # fit times training apart from validation; a small validation set keeps the run short.
-        val_data = data if val is None else image_dataset(*val, num_classes=2)
         result = fit(model, data, val_data, config)
         rates = list(result.history["images_per_s"].iloc[1:])
         rows.append(
