@@ -289,13 +289,59 @@ def hypo_alerts(
         for a in alarm_times
     )
     days = (t[-1] - t[0] + SAMPLE_MINUTES) / 1440 if len(t) else np.nan
+    return _alert_summary(len(event_times), caught, len(alarm_times), false, days)
+
+
+def _alert_summary(
+    events: int, caught: int, alarms: int, false: int, days: float
+) -> dict[str, float]:
     return {
-        "events": len(event_times),
+        "events": events,
         "caught": caught,
-        "sensitivity": caught / len(event_times) if len(event_times) else np.nan,
-        "alarms": len(alarm_times),
+        "sensitivity": caught / events if events else np.nan,
+        "alarms": alarms,
+        "false alarms": false,
+        "days": days,
         "false alarms per day": false / days,
     }
+
+
+def pooled_hypo_alerts(
+    patient: np.ndarray,
+    forecast: np.ndarray,
+    actual: np.ndarray,
+    horizon_min: int,
+    **options,
+) -> dict[str, float]:
+    """``hypo_alerts`` for each patient's run of consecutive windows, counts summed over patients.
+
+    Rows are windows in time order per patient, one sample apart (``make_windows``
+    with ``stride=1``); ``patient`` names the patient of each row. Sensitivity and
+    false alarms per day are computed from the pooled counts, so every event and
+    every day weighs the same whoever it belongs to. ``options`` go to ``hypo_alerts``.
+    """
+    patient = np.asarray(patient)
+    forecast, actual = np.asarray(forecast), np.asarray(actual)
+    if not len(patient) == len(forecast) == len(actual):
+        raise ValueError(
+            f"{len(patient)} patient names, {len(forecast)} forecasts, {len(actual)} actual values"
+        )
+    totals = dict.fromkeys(("events", "caught", "alarms", "false alarms", "days"), 0)
+    for name in pd.unique(patient):
+        rows = patient == name
+        minutes = np.arange(rows.sum()) * SAMPLE_MINUTES
+        score = hypo_alerts(
+            minutes, forecast[rows], actual[rows], horizon_min, **options
+        )
+        for key in totals:
+            totals[key] += score[key]
+    return _alert_summary(
+        totals["events"],
+        totals["caught"],
+        totals["alarms"],
+        totals["false alarms"],
+        totals["days"],
+    )
 
 
 def split_patients(

@@ -19,6 +19,7 @@ from medai.glucose import (
     linear_forecast,
     make_windows,
     persistence_forecast,
+    pooled_hypo_alerts,
     regression_errors,
     simulate_patient,
     zone_shares,
@@ -141,6 +142,29 @@ def test_hypo_alerts_count_caught_events_and_false_alarms():
         hypo_alerts(t, forecast, actual, horizon_min=30, min_lead_min=40)
 
 
+def test_pooled_hypo_alerts_sum_counts_over_patients():
+    t = np.arange(0, 24 * 60, 3.0)
+    actual = np.full(t.shape, 120.0)
+    actual[(t >= 300) & (t < 360)] = 60
+    warned = np.full(t.shape, 120.0)
+    warned[(t >= 306) & (t < 318)] = 65  # catches the event
+    noisy = np.full(t.shape, 120.0)
+    noisy[(t >= 900) & (t < 910)] = 65  # misses it and raises one false alarm
+    noisy[(t >= 1200) & (t < 1210)] = 65  # and a second one
+    patient = np.repeat(["a", "b"], len(t))
+    pooled = pooled_hypo_alerts(
+        patient, np.concatenate([warned, noisy]), np.tile(actual, 2), horizon_min=30
+    )
+    assert (
+        pooled["events"] == 2 and pooled["caught"] == 1 and pooled["sensitivity"] == 0.5
+    )
+    assert pooled["alarms"] == 3 and pooled["false alarms"] == 2
+    assert pooled["days"] == pytest.approx(2.0)
+    assert pooled["false alarms per day"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="patient names"):
+        pooled_hypo_alerts(patient[:-1], warned, actual, horizon_min=30)
+
+
 @pytest.fixture(scope="module")
 def one_patient():
     return simulate_patient("adult#001", days=0.5, seed=3)
@@ -206,7 +230,9 @@ def test_a_brief_recovery_does_not_start_a_new_hypo_event():
     assert scores["events"] == 2
     # A forecast that dips to 80 before each event warns only when the alarm level is raised.
     forecast = np.full(t.shape, 120.0)
-    forecast[(t >= 303) & (t < 318)] = 80  # 12-27 minutes before the onsets at 330 and 630
+    forecast[(t >= 303) & (t < 318)] = (
+        80  # 12-27 minutes before the onsets at 330 and 630
+    )
     forecast[(t >= 603) & (t < 618)] = 80
     assert hypo_alerts(t, forecast, actual, horizon_min=30)["caught"] == 0
     assert (
