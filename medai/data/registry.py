@@ -205,6 +205,57 @@ _DATASETS = [
             ),
         ),
     ),
+    _declare(
+        "uci-heart-disease",
+        title="UCI Heart Disease, four centres (Cleveland, Hungarian, Switzerland, VA Long Beach), 14 attributes",
+        homepage="https://archive.ics.uci.edu/dataset/45/heart+disease",
+        licence="CC BY 4.0",
+        citation=(
+            "Janosi A, Steinbrunn W, Pfisterer M, Detrano R. Heart Disease [dataset]. UCI Machine Learning "
+            "Repository (1988). doi:10.24432/C52P4X; Detrano R et al. Am J Cardiol 64(5):304-310 (1989)."
+        ),
+        sources=(
+            (
+                "*",
+                f"{_GH}/peter-biz/AI-Project-1/83b4c0623db63e2247ecd8e25d43c6a41e640f6d/heart+disease/{{path}}",
+            ),
+        ),
+        notes="Missing values are '?'; chol 0 (all Switzerland rows, 49 VA rows) means missing too.",
+    ),
+    _declare(
+        "chipseq-oct4-mafk",
+        title="ChIP-seq peaks (200 bp, human): Oct4 3,897 + 100 test, MafK 3,900 + 100 test",
+        homepage="https://github.com/BIMSBbioinfo/janggu",
+        licence="GPL-3.0 (janggu resources); ENCODE data released for unrestricted use",
+        citation=(
+            "Kopp W et al. Deep learning for genomics using Janggu. Nat Commun 11:3488 (2020); "
+            "ENCODE Project Consortium. Nature 489:57-74 (2012)."
+        ),
+        sources=(
+            (
+                "*",
+                f"{_GH}/BIMSBbioinfo/janggu/5128419cf404d8f1904d46c627c0c7963356fff1/src/janggu/resources/{{path}}",
+            ),
+        ),
+        notes="sample*.fa are Oct4 peaks, sample2*.fa MafK peaks; *_test.fa are the held-out 100 of each.",
+    ),
+    _declare(
+        "breast-cancer-gse7390",
+        title="GSE7390 (TRANSBIG): 198 breast cancers, 76-gene signature + clinical, time to distant metastasis",
+        homepage="https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc=GSE7390",
+        licence="Public (NCBI GEO; cite the submitters)",
+        citation=(
+            "Desmedt C et al. Clin Cancer Res 13(11):3207-3214 (2007); "
+            "Wang Y et al. Lancet 365:671-679 (2005)."
+        ),
+        sources=(
+            (
+                "*",
+                f"{_GH}/sebp/scikit-survival/v0.28.0/sksurv/datasets/data/{{path}}",
+            ),
+        ),
+        notes="The ARFF file shipped with scikit-survival 0.28.0, unchanged.",
+    ),
 ]
 
 REGISTRY: Mapping[str, DataSet] = MappingProxyType({d.name: d for d in _DATASETS})
