@@ -1,6 +1,18 @@
 """medai: the code behind the book *Deep learning for medical diagnosis and health management*.
 
-Notebooks tell the story; this package holds the logic they import, each module with one job.
+Notebooks tell the story; this package holds the logic they import, ordered by chapter.
+A piece used by one chapter lives in that chapter; a piece used by two lives in ``core``.
+
+core         the training loop, tensor data sets, metrics, seeds and devices, profiles, versions
+datasets     ``load_<name>`` (real data), ``make_<name>`` (simulated), ``path(name)``, ``catalogue()``
+background   ch. 1  background and concepts: the concept graph
+theory       ch. 2  BCE and its gradient, logistic regression, layer shapes
+imaging      ch. 3  the source's CNN fixed, ResNet, U-Net, DICOM, Grad-CAM, benchmark
+text         ch. 4  de-identification, NER, negation, MiniLM heads, document classification
+monitoring   ch. 6  ECG, beats, blood pressure, PPG, glucose forecasting and alarms, anomalies
+cli          ``python -m medai {data,run,bench} ...`` (``--help`` on each)
+
+Each subpackage's docstring lists its modules, one line each.
 """
 
 __version__ = "0.1.0"

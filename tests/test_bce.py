@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from medai import bce
+from medai.theory import bce
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_concept_graph_is_a_real_figure(html):
 
 def test_imaging_chapter_shows_the_recorded_benchmark(html):
     text = (html / "book" / "03_imaging.html").read_text("utf-8")
-    assert "medai.train.fit" in text and "ONNX Runtime" in text
+    assert "medai.core.train.fit" in text and "ONNX Runtime" in text
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -4,17 +4,17 @@ import numpy as np
 import pytest
 import torch
 
-from medai.clinical_pipeline import (
+from medai.datasets.text import NCBI_TAGS, Sentence, parse_conll
+from medai.text.classification import cross_validate_tfidf, folds, summary
+from medai.text.negation import AFFIRMED, NEGATED, UNCERTAIN, assertion
+from medai.text.ner import IGNORE, DictionaryTagger
+from medai.text.pipeline import (
     summarise_note,
     tagger_spans,
     to_json,
     tokenize_with_offsets,
 )
-from medai.data.text import NCBI_TAGS, Sentence, parse_conll
-from medai.negation import AFFIRMED, NEGATED, UNCERTAIN, assertion
-from medai.ner import IGNORE, DictionaryTagger
-from medai.textclf import cross_validate_tfidf, folds, summary
-from medai.transformer import (
+from medai.text.transformer import (
     PackedEncoder,
     decode_tags,
     document_logits,

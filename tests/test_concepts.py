@@ -1,6 +1,6 @@
 """The concept graph of chapter 1: consistent data, and a drawn figure."""
 
-from medai import concepts
+from medai.background import concepts
 
 
 def test_concept_graph_is_consistent_and_drawn():

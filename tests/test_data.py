@@ -11,14 +11,20 @@ from types import MappingProxyType
 
 import pytest
 
-from medai import data
-from medai.data import (
+from medai import datasets
+from medai.datasets import (
     ChecksumError,
     DataNotFoundError,
     DataSet,
     UnknownDataSetError,
     UnknownFileError,
 )
+
+
+def fetch(dataset, file: str) -> Path:
+    """One verified file, as the loaders get it."""
+    return datasets.path(dataset, [file]) / file
+
 
 GOOD = b"sample,label\n1,0\n2,1\n"
 OTHER = b"a second file\n"
@@ -64,9 +70,9 @@ def test_mirror_hit_returns_the_mirror_folder_and_writes_nothing(isolated, monke
         "MEDAI_DATA_MIRROR",
         os.pathsep.join([str(isolated / "nowhere"), str(mirror)]),
     )
-    folder = data.locate(make_dataset())
+    folder = datasets.path(make_dataset())
     assert folder == mirror / "toy"
-    assert data.fetch(make_dataset(), "sub/notes.txt").read_bytes() == OTHER
+    assert fetch(make_dataset(), "sub/notes.txt").read_bytes() == OTHER
     assert not (isolated / "cache").exists()
 
 
@@ -75,8 +81,7 @@ def test_cache_is_preferred_over_the_mirror(isolated, monkeypatch):
     write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD})
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
     assert (
-        data.fetch(make_dataset(), "table.csv")
-        == isolated / "cache" / "toy" / "table.csv"
+        fetch(make_dataset(), "table.csv") == isolated / "cache" / "toy" / "table.csv"
     )
 
 
@@ -84,7 +89,7 @@ def test_a_folder_missing_one_file_is_skipped_for_a_complete_one(isolated, monke
     write_tree(isolated / "cache" / "toy", {"table.csv": GOOD})  # incomplete
     write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD, "sub/notes.txt": OTHER})
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
-    assert data.locate(make_dataset()) == isolated / "mirror" / "toy"
+    assert datasets.path(make_dataset()) == isolated / "mirror" / "toy"
 
 
 @pytest.mark.parametrize("where", ["cache", "mirror"])
@@ -94,7 +99,7 @@ def test_corrupted_file_is_refused_and_left_in_place(isolated, monkeypatch, wher
     with pytest.raises(
         ChecksumError, match="corrupted or not the expected file"
     ) as caught:
-        data.fetch(make_dataset(), "table.csv")
+        fetch(make_dataset(), "table.csv")
     assert "table.csv" in str(caught.value)
     assert (isolated / where / "toy" / "table.csv").read_bytes() == GOOD.replace(
         b"1,0", b"1,1"
@@ -105,7 +110,7 @@ def test_missing_file_offline_names_file_url_and_destination(isolated, monkeypat
     monkeypatch.setenv("MEDAI_OFFLINE", "1")
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "absent-mirror"))
     with pytest.raises(DataNotFoundError) as caught:
-        data.fetch(make_dataset("https://example.org/toy/{path}"), "sub/notes.txt")
+        fetch(make_dataset("https://example.org/toy/{path}"), "sub/notes.txt")
     message = str(caught.value)
     assert "'sub/notes.txt'" in message
     assert "https://example.org/toy/sub/notes.txt" in message
@@ -118,9 +123,9 @@ def test_unknown_names_get_helpful_errors():
     with pytest.raises(
         UnknownDataSetError, match="known data sets: .*mitbih-arrhythmia"
     ):
-        data.get("mit-bih")
+        datasets.get("mit-bih")
     with pytest.raises(UnknownFileError, match="Did you mean 'table.csv'"):
-        data.fetch(make_dataset(), "tabel.csv")
+        fetch(make_dataset(), "tabel.csv")
 
 
 # --- downloads from a local HTTP server ---------------------------------------------------------
@@ -169,19 +174,27 @@ def test_download_lands_verified_in_the_cache(isolated, server):
         "/files/table.csv": (200, GOOD, None),
         "/files/sub/notes.txt": (200, OTHER, None),
     }
-    folder = data.locate(make_dataset(url))
+    folder = datasets.path(make_dataset(url))
     assert folder == isolated / "cache" / "toy"
     assert leftovers(folder) == ["notes.txt", "table.csv"]
     # A second call is served from the cache: the server no longer has the files.
     _Handler.routes = {}
-    assert data.fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
+    assert fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
+
+
+def test_a_single_file_download_shows_a_byte_progress_bar(isolated, server, capsys):
+    _, url = server
+    _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
+    fetch(make_dataset(url), "table.csv")
+    progress = capsys.readouterr().err
+    assert "table.csv" in progress and "21.0/21.0" in progress and "100%" in progress
 
 
 def test_download_with_wrong_content_is_discarded(isolated, server):
     _, url = server
     _Handler.routes = {"/files/table.csv": (200, b"tampered\n", None)}
     with pytest.raises(ChecksumError, match="discarded"):
-        data.fetch(make_dataset(url), "table.csv")
+        fetch(make_dataset(url), "table.csv")
     assert leftovers(isolated / "cache") == []
 
 
@@ -194,7 +207,7 @@ def test_failed_download_leaves_no_partial_file(isolated, server, route):
     _, url = server
     _Handler.routes = {"/files/table.csv": route}
     with pytest.raises(DataNotFoundError, match="download failed") as caught:
-        data.fetch(make_dataset(url), "table.csv")
+        fetch(make_dataset(url), "table.csv")
     assert url.format(path="table.csv") in str(caught.value)
     assert leftovers(isolated / "cache") == []
 
@@ -205,7 +218,7 @@ def test_download_never_replaces_an_existing_cached_file(isolated, server):
     write_tree(isolated / "cache" / "toy", {"table.csv": b"my own edits\n"})
     _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
     with pytest.raises(ChecksumError):
-        data.fetch(make_dataset(url), "table.csv")
+        fetch(make_dataset(url), "table.csv")
     assert (isolated / "cache" / "toy" / "table.csv").read_bytes() == b"my own edits\n"
 
 
@@ -213,7 +226,7 @@ def test_download_never_replaces_an_existing_cached_file(isolated, server):
 
 
 def test_every_declared_file_has_a_hash_and_an_https_origin():
-    for dataset in data.REGISTRY.values():
+    for dataset in datasets.REGISTRY.values():
         assert dataset.files, dataset.name
         for path in dataset.files:
             assert len(dataset.sha256(path)) == 64
@@ -221,7 +234,7 @@ def test_every_declared_file_has_a_hash_and_an_https_origin():
 
 
 def test_urls_follow_the_source_commits():
-    mitbih = data.get("mitbih-arrhythmia")
+    mitbih = datasets.get("mitbih-arrhythmia")
     assert mitbih.url("annotations_txt/100annotations.txt").endswith(
         "/data/100annotations.txt"
     )
@@ -230,7 +243,7 @@ def test_urls_follow_the_source_commits():
 
 
 def shared_mirror() -> Path | None:
-    for folder in data.mirror_dirs():
+    for folder in datasets.mirror_dirs():
         if folder.is_dir():
             return folder
     return None
@@ -245,32 +258,32 @@ def test_shared_mirror_matches_the_registry_exactly(monkeypatch, tmp_path):
     monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))
     mirror = shared_mirror()
     on_disk = sorted(p.name for p in mirror.iterdir() if p.is_dir())
-    assert on_disk == sorted(data.REGISTRY)
-    for name, dataset in data.REGISTRY.items():
+    assert on_disk == sorted(datasets.REGISTRY)
+    for name, dataset in datasets.REGISTRY.items():
         present = sorted(
             p.relative_to(mirror / name).as_posix()
             for p in (mirror / name).rglob("*")
             if p.is_file() and p.name != "SOURCE.md"
         )
         assert present == dataset.files, name
-        assert data.locate(name) == mirror / name  # hashes every file
+        assert datasets.path(name) == mirror / name  # hashes every file
 
 
 def test_catalogue_lists_every_data_set(monkeypatch, tmp_path):
     monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(tmp_path / "empty"))
-    table = data.catalogue()
-    assert list(table.index) == list(data.REGISTRY)
+    table = datasets.catalogue()
+    assert list(table.index) == list(datasets.REGISTRY)
     assert set(table["available in"]) == {"missing"}
     assert table.loc["medquad", "files"] == 5499
 
 
 def test_a_download_is_hashed_once_while_streaming(isolated, server, monkeypatch):
-    from medai.data import resolve
+    from medai.datasets import resolve
 
     _, url = server
     _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
     rehashed = []
     monkeypatch.setattr(resolve, "sha256_of", lambda path: rehashed.append(path))
-    assert data.fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
+    assert fetch(make_dataset(url), "table.csv").read_bytes() == GOOD
     assert rehashed == []

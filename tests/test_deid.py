@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from medai.deid import date_shift_days, deidentify, evaluate, find_phi
-from medai.deid_synth import synthetic_notes
+from medai.datasets import make_synthetic_notes
+from medai.text.deid import date_shift_days, deidentify, evaluate, find_phi
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_bad_input_is_explained():
 
 
 def test_recall_on_synthetic_notes_meets_the_goal():
-    table = evaluate(synthetic_notes(200, seed=7))
+    table = evaluate(make_synthetic_notes(200, seed=7).data)
     assert table.loc["all", "recall"] >= 0.99
     assert table.attrs["precision"] > 0.9
     assert set(table.index) >= {"NAME", "DATE", "PHONE", "EMAIL", "MRN", "ADDRESS"}

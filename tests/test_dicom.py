@@ -3,7 +3,7 @@ import pydicom
 import pytest
 from pydicom.data import get_testdata_file
 
-from medai.dicom import (
+from medai.imaging.dicom import (
     DicomError,
     named_window,
     pixel_spacing,

@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from medai.explain import grad_cam, show_overlays
+from medai.imaging.explain import grad_cam, show_overlays
 
 
 def brightness_model():

@@ -2,22 +2,20 @@ import numpy as np
 import pytest
 import torch
 
-from medai.data.images import (
-    TensorPairs,
-    check_images,
-    image_dataset,
-    load_pneumoniamnist,
-)
+from medai.core.checks import check_images
+from medai.core.tensors import TensorPairs
+from medai.datasets import load_pneumoniamnist
+from medai.imaging.arrays import image_dataset
 
 
 def test_pneumoniamnist_splits_have_the_documented_sizes_and_balance():
     counts = {
-        s: np.bincount(load_pneumoniamnist(s).labels) for s in ("train", "val", "test")
+        s: np.bincount(load_pneumoniamnist(s).target) for s in ("train", "val", "test")
     }
     assert counts["train"].tolist() == [388, 3494]  # reduced-train copy
     assert counts["val"].sum() == 524 and counts["test"].sum() == 624
     split = load_pneumoniamnist("test")
-    assert split.images.shape == (624, 28, 28) and split.images.dtype == np.uint8
+    assert split.data.shape == (624, 28, 28) and split.data.dtype == np.uint8
     with pytest.raises(ValueError, match="split must be one of"):
         load_pneumoniamnist("validation")
 

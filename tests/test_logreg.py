@@ -5,7 +5,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler
 
-from medai import logreg
+from medai.theory import logreg
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from medai.metrics import (
+from medai.core.metrics import (
     auroc,
     binary_report,
     dice,

@@ -3,8 +3,11 @@ import pandas as pd
 import pytest
 import torch
 
-from medai.anomaly import anomaly_scores, baseline_scores, beat_features
-from medai.beats import (
+from medai.core.metrics import auroc
+from medai.core.train import TrainConfig
+from medai.datasets.glucose_sim import simulate_patient
+from medai.monitoring.anomaly import anomaly_scores, baseline_scores, beat_features
+from medai.monitoring.beats import (
     BeatSet,
     class_weights,
     cross_validated_predictions,
@@ -13,20 +16,19 @@ from medai.beats import (
     per_class_report,
     random_beat_folds,
 )
-from medai.glucose import (
-    clarke_zones,
-    hypo_alerts,
+from medai.monitoring.glucose import (
     linear_forecast,
     make_windows,
     persistence_forecast,
-    pooled_hypo_alerts,
     regression_errors,
-    simulate_patient,
+)
+from medai.monitoring.glucose_alerts import (
+    clarke_zones,
+    hypo_alerts,
+    pooled_hypo_alerts,
     zone_shares,
 )
-from medai.metrics import auroc
-from medai.models.sequence import BeatCNN, BeatRNN, GlucoseForecaster
-from medai.train import TrainConfig
+from medai.monitoring.models import BeatCNN, BeatRNN, GlucoseForecaster
 
 
 @pytest.fixture(scope="module")
@@ -237,4 +239,32 @@ def test_a_brief_recovery_does_not_start_a_new_hypo_event():
     assert hypo_alerts(t, forecast, actual, horizon_min=30)["caught"] == 0
     assert (
         hypo_alerts(t, forecast, actual, horizon_min=30, alarm_below=85)["caught"] == 2
+    )
+
+
+def test_forecast_targets_are_scaled_changes_and_scale_back():
+    from medai.monitoring.glucose import (
+        CHANGE_SCALE_MG_DL,
+        Windows,
+        forecast_dataset,
+        patient_mask,
+        to_glucose,
+    )
+
+    windows = Windows(
+        inputs=np.zeros((3, 4, 3), np.float32),
+        last=np.array([100, 150, 80], np.float32),
+        future=np.array([[110, 120], [140, 100], [70, 60]], np.float32),
+        patient=np.array(["a", "b", "a"]),
+        horizons_min=(30, 60),
+    )
+    data = forecast_dataset(windows, ["a"])
+    assert len(data) == 2 and data.targets.dtype == torch.float32
+    np.testing.assert_allclose(
+        data.targets.numpy(), np.array([[10, 20], [-10, -20]]) / CHANGE_SCALE_MG_DL
+    )
+    mask = patient_mask(windows, ["a"])
+    assert mask.tolist() == [True, False, True]
+    np.testing.assert_allclose(
+        to_glucose(windows, mask, data.targets.numpy()), windows.future[mask]
     )

@@ -73,6 +73,13 @@ def test_exactly_one_parameters_cell_with_literals_only(path):
     )
 
 
+def test_setup_prints_the_versions_that_matter(path):
+    configuration = load(path).cells[3]
+    assert configuration.cell_type == "code"
+    assert "from medai.core.versions import print_versions" in configuration.source
+    assert "print_versions(" in configuration.source
+
+
 def test_no_stored_outputs(path):
     for cell in load(path).cells:
         if cell.cell_type == "code":

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from medai.profiles import settings_for
-from medai.runtime import pick_device, seed_everything
+from medai.core.profiles import settings_for
+from medai.core.runtime import pick_device, seed_everything
 
 TABLE = {"smoke": {"epochs": 1}, "default": {"epochs": 5}}
 

@@ -2,15 +2,17 @@ import numpy as np
 import pytest
 import torch
 
-from medai.augment import RandomAffine
-from medai.models import UNet
-from medai.phantom import chest_phantom
-from medai.segmentation import bce_dice_loss, dice_score, soft_dice_loss
+from medai.datasets import make_chest_phantom
+from medai.imaging.augment import RandomAffine
+from medai.imaging.segmentation import bce_dice_loss, dice_score, soft_dice_loss
+from medai.imaging.unet import UNet
 
 
 def test_phantom_is_seeded_and_nodules_lie_in_bright_spots():
-    images, masks = chest_phantom(12, size=64, seed=4)
-    again, again_masks = chest_phantom(12, size=64, seed=4)
+    phantom = make_chest_phantom(12, size=64, seed=4)
+    images, masks = phantom.data, phantom.target
+    again = make_chest_phantom(12, size=64, seed=4)
+    again, again_masks = again.data, again.target
     np.testing.assert_array_equal(images, again)
     np.testing.assert_array_equal(masks, again_masks)
     assert images.shape == masks.shape == (12, 1, 64, 64)
@@ -20,11 +22,11 @@ def test_phantom_is_seeded_and_nodules_lie_in_bright_spots():
     assert 0 < with_nodules.sum() < 12  # some images with nodules, some without
     assert images[masks == 1].mean() > images[masks == 0].mean() + 0.1
     with pytest.raises(ValueError, match="size >= 16"):
-        chest_phantom(1, size=8)
+        make_chest_phantom(1, size=8)
 
 
 def test_losses_are_low_for_the_right_masks_and_high_for_the_wrong_ones():
-    _, masks = chest_phantom(4, seed=1)
+    masks = make_chest_phantom(4, seed=1).target
     target = torch.from_numpy(masks).float()
     right = (target * 2 - 1) * 12  # confident, correct logits
     assert bce_dice_loss(right, target) < 0.05

@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from medai.models import SourceCNN, SourceCNNAsWritten
-from medai.shapes import conv_out, conv_params, layer_table, linear_params
+from medai.core.source_cnn import SourceCNN, SourceCNNAsWritten
+from medai.theory.shapes import conv_out, conv_params, layer_table, linear_params
 
 
 def _valid(size, kernel, stride, padding, dilation):

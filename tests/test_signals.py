@@ -2,43 +2,43 @@ import numpy as np
 import pytest
 import wfdb
 
-from medai.data import locate
-from medai.data.ecg import (
+from medai.datasets import (
     MITBIH_RECORDS,
-    parse_annotation_text,
-    read_mitbih,
-    read_wfdb_sample,
+    DataNotFoundError,
+    load_mitbih,
+    load_physionet_sample,
+    path,
 )
-from medai.data.errors import DataNotFoundError
-from medai.signals import (
+from medai.datasets.physionet import parse_annotation_text
+from medai.monitoring.beat_windows import (
     AAMI_MAP,
     aami_class,
     beat_windows,
-    blood_pressure_per_beat,
-    bp_category,
-    check_signal,
+    rr_features,
+)
+from medai.monitoring.ecg import (
     detect_r_peaks,
     detection_scores,
     heart_rate,
-    pulse_peaks,
     rate_per_window,
     reference_beats,
-    rr_features,
 )
+from medai.monitoring.pressure import blood_pressure_per_beat, bp_category, pulse_peaks
+from medai.monitoring.quality import check_signal
 
 
 @pytest.fixture(scope="module")
 def record100():
-    return read_mitbih("100")
+    return load_mitbih("100")
 
 
 def test_text_annotations_equal_the_binary_reference_file(record100):
-    folder = locate("mitbih-arrhythmia", ["100.atr", "100.hea"])
+    folder = path("mitbih-arrhythmia", ["100.atr", "100.hea"])
     binary = wfdb.rdann(str(folder / "100"), "atr")
     np.testing.assert_array_equal(record100.annotations.sample, binary.sample)
     assert list(record100.annotations.symbol) == list(binary.symbol)
-    assert record100.signal.shape == (650000, 2) and record100.fs == 360
-    assert record100.channels == ("MLII", "V5")
+    assert record100.data.shape == (650000, 2) and record100.fs == 360
+    assert record100.feature_names == ("MLII", "V5")
 
 
 def test_r_peaks_on_record_100_match_the_reference_within_150_ms(record100):
@@ -125,7 +125,7 @@ def test_blood_pressure_per_beat_on_a_synthetic_pulse():
 
 
 def test_ppg_pulse_rate_matches_the_ecg_heart_rate_on_a_real_record():
-    rec = read_wfdb_sample("a103l")
+    rec = load_physionet_sample("a103l")
     minute = slice(0, int(60 * rec.fs))
     ppg = rate_per_window(
         pulse_peaks(rec.channel("PLETH")[minute], rec.fs), rec.fs, 60, 10
@@ -170,31 +170,31 @@ def test_short_nan_gaps_are_interpolated():
 
 
 def test_real_record_with_missing_samples_is_usable():
-    rec = read_wfdb_sample("v102s")
+    rec = load_physionet_sample("v102s")
     assert np.isnan(rec.channel("PLETH")).any()
     assert len(pulse_peaks(rec.channel("PLETH"), rec.fs)) > 100
 
 
 def test_unknown_records_channels_and_missing_annotations(monkeypatch, tmp_path):
     with pytest.raises(ValueError, match="not in this copy"):
-        read_mitbih("101")
+        load_mitbih("101")
     with pytest.raises(ValueError, match="unknown sample record"):
-        read_wfdb_sample("a104l")
+        load_physionet_sample("a104l")
     with pytest.raises(KeyError, match="no channel 'ABP'"):
-        read_wfdb_sample("a103l").channel("ABP")
+        load_physionet_sample("a103l").channel("ABP")
     assert "232" in MITBIH_RECORDS
     # A mirror that holds the signals but not the annotation listing: a clear error.
     partial = tmp_path / "mirror" / "mitbih-arrhythmia"
     partial.mkdir(parents=True)
-    source = locate("mitbih-arrhythmia", ["106.hea", "106.dat"])
+    source = path("mitbih-arrhythmia", ["106.hea", "106.dat"])
     for name in ("106.hea", "106.dat"):
         (partial / name).write_bytes((source / name).read_bytes())
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(tmp_path / "mirror"))
     monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("MEDAI_OFFLINE", "1")
     with pytest.raises(DataNotFoundError, match="reference annotations are missing"):
-        read_mitbih("106")
-    assert read_mitbih("106", with_annotations=False).annotations is None
+        load_mitbih("106")
+    assert load_mitbih("106", with_annotations=False).annotations is None
 
 
 def test_annotation_text_parser_rejects_other_files():

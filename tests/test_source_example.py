@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from medai.models import SourceCNNAsWritten
-from medai.source_example import (
+from medai.core.source_cnn import SourceCNNAsWritten
+from medai.imaging.source_example import (
     MedicalImageDataset,
     MedicalImageModel,
     evaluate,
@@ -68,7 +68,7 @@ def test_benchmark_prints_side_by_side_ratios():
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    for expected in ("source pipeline (PIL per item)", "medai.train.fit", "speed-up",
+    for expected in ("source pipeline (PIL per item)", "medai.core.train.fit", "speed-up",
                      "eager", "TorchScript", "ONNX Runtime"):  # fmt: skip
         assert expected in out, out
     usage = subprocess.run(

@@ -1,16 +1,23 @@
 import pytest
 
-from medai.data.text import load_medical_abstracts, load_ncbi_disease, parse_conll
-from medai.ner import IGNORE, DictionaryTagger, align_labels, entities, entity_scores
+from medai.datasets import load_medical_abstracts, load_ncbi_disease
+from medai.datasets.text import parse_conll
+from medai.text.ner import (
+    IGNORE,
+    DictionaryTagger,
+    align_labels,
+    entities,
+    entity_scores,
+)
 
 
 def test_ncbi_splits_and_abstracts_load_with_their_documented_sizes():
     train, test = load_ncbi_disease("train"), load_ncbi_disease("test")
     assert len(train) == 5432 and len(test) == 940
-    assert sum(len(entities(s.tags)) for s in test) == 960
+    assert sum(len(entities(s.tags)) for s in test.data) == 960
     abstracts = load_medical_abstracts()
     assert len(abstracts) == 2888
-    assert abstracts["label"].value_counts().sort_index().tolist() == [
+    assert abstracts.frame["label"].value_counts().sort_index().tolist() == [
         633,
         299,
         385,

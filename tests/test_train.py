@@ -9,9 +9,10 @@ import pytest
 import torch
 from torch import nn
 
-from medai.data.images import TensorPairs
-from medai.metrics import auroc
-from medai.train import TrainConfig, fit, load_checkpoint, predict
+from medai.core.checkpoint import load_checkpoint
+from medai.core.metrics import auroc
+from medai.core.tensors import TensorPairs
+from medai.core.train import TrainConfig, fit, predict
 
 
 def tiny_data(n=64, seed=0, separable=True):
@@ -79,7 +80,7 @@ def test_early_stopping_and_the_best_weights_are_restored():
     assert len(result.history) == result.best_epoch + 2
     assert result.history["val_score"].max() == pytest.approx(result.best_score)
     # The model holds the best epoch's weights: scoring it again gives the best score.
-    from medai.train import cross_entropy_auroc
+    from medai.core.train import cross_entropy_auroc
 
     logits, targets = predict(model, val, with_targets=True)
     assert cross_entropy_auroc(targets, logits) == pytest.approx(result.best_score)
@@ -158,7 +159,7 @@ DDP_SCRIPT = textwrap.dedent(
     from torch import nn
     sys.path.insert(0, {tests!r})
     from test_train import tiny_data, tiny_model
-    from medai.train import TrainConfig, fit, distributed_context
+    from medai.core.train import TrainConfig, fit, distributed_context
     rank, _, world = distributed_context()
     model = tiny_model()
     result = fit(model, tiny_data(128), tiny_data(32, seed=1),

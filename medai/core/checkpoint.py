@@ -1,0 +1,73 @@
+"""Checkpoints of the training loop: written atomically, read back without running pickled code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+
+def prepare_checkpoint(config, rank: int) -> Path | None:
+    """The checkpoint path of ``config`` (a ``TrainConfig``), refusing to overwrite one unless asked."""
+    if config.checkpoint is None:
+        return None
+    path = Path(config.checkpoint)
+    if rank == 0 and path.exists() and not config.overwrite_checkpoint:
+        raise FileExistsError(
+            f"checkpoint {path} exists; choose another path or set overwrite_checkpoint=True"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_best(
+    model: nn.Module, checkpoint: Path | None, rank: int, world: int
+) -> dict[str, torch.Tensor] | None:
+    """Write the best weights atomically (temporary file, then rename) or keep a copy in memory."""
+    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    if checkpoint is None:
+        return state
+    if rank == 0:
+        partial = checkpoint.with_name(checkpoint.name + ".partial")
+        torch.save(state, partial)
+        os.replace(partial, checkpoint)
+    if world > 1:
+        dist.barrier()
+    return None
+
+
+def restore_best(
+    model: nn.Module,
+    state: dict[str, torch.Tensor] | None,
+    checkpoint: Path | None,
+    device: torch.device,
+    world: int,
+) -> None:
+    """Load the best weights back into ``model``: from memory, or from the checkpoint file."""
+    if checkpoint is not None:
+        if world > 1:
+            dist.barrier()
+        state = load_checkpoint(checkpoint)
+    if state is not None:
+        model.load_state_dict(state)
+        model.to(device)
+
+
+def load_checkpoint(path: str | Path) -> dict[str, torch.Tensor]:
+    """A state dict saved by ``fit``; ``weights_only=True`` refuses pickled code."""
+    return torch.load(Path(path), map_location="cpu", weights_only=True)
+
+
+def tensorboard_writer(log_dir: str | Path | None):
+    if log_dir is None:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError as error:  # tensorboard is an optional dependency
+        raise ImportError(
+            "log_dir needs TensorBoard: pip install tensorboard (or leave log_dir=None)"
+        ) from error
+    return SummaryWriter(log_dir=str(log_dir))

@@ -1,0 +1,97 @@
+"""Data sets, the scikit-learn way: ``load_<name>()`` reads real data, ``make_<name>()`` simulates.
+
+Every function returns a ``DataBundle`` (``data``, ``target``, ``feature_names``,
+``target_names``, ``frame``, ``description``, ``licence``, ``citation``).
+``path(name)`` is the verified local folder of a registered data set: the cache
+(``$MEDAI_DATA_DIR``, default ``~/.cache/medai``), then the read-only mirrors in
+``$MEDAI_DATA_MIRROR``, then a download from the origin checked against its sha256.
+``catalogue()`` lists what is registered and where it is found.
+
+Real data (``load_*``)                     registered name
+  load_pneumoniamnist(split)               pneumoniamnist-subset
+  load_mitbih(record)                      mitbih-arrhythmia
+  load_physionet_sample(name)              physionet-wfdb-samples
+  load_ncbi_disease(split)                 ncbi-disease
+  load_medical_abstracts()                 medical-abstracts
+  load_splice_junction()                   uci-splice-junction
+  load_medquad()                           medquad
+  load_uci_heart_disease(sites)            uci-heart-disease
+  load_chipseq_oct4_mafk(split)            chipseq-oct4-mafk
+  load_breast_cancer_gse7390()             breast-cancer-gse7390
+Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
+  make_chest_phantom(n)                    images with nodule masks
+  make_synthetic_notes(n)                  clinical notes with planted identifiers
+  make_glucose_cohort(patients, days)      simglucose virtual type-1 diabetes patients
+"""
+
+from .bundle import DataBundle
+from .catalogue import catalogue
+from .chipseq import CHIPSEQ_CLASSES, load_chipseq_oct4_mafk
+from .errors import (
+    ChecksumError,
+    DataError,
+    DataNotFoundError,
+    UnknownDataSetError,
+    UnknownFileError,
+)
+from .glucose_sim import GLUCOSE_PATIENTS, make_glucose_cohort
+from .gse7390 import load_breast_cancer_gse7390
+from .heart import HEART_SITES, load_uci_heart_disease
+from .medquad import load_medquad
+from .phantom import make_chest_phantom
+from .physionet import (
+    MITBIH_PACED,
+    MITBIH_RECORDS,
+    WFDB_SAMPLES,
+    Annotations,
+    EcgRecord,
+    load_mitbih,
+    load_physionet_sample,
+)
+from .pneumoniamnist import PNEUMONIA_CLASSES, load_pneumoniamnist
+from .registry import REGISTRY, DataSet, get
+from .resolve import cache_dir, mirror_dirs, path
+from .splice import SPLICE_CLASSES, load_splice_junction
+from .synthetic_notes import make_synthetic_notes
+from .text import NCBI_TAGS, Sentence, load_medical_abstracts, load_ncbi_disease
+
+__all__ = [
+    "CHIPSEQ_CLASSES",
+    "GLUCOSE_PATIENTS",
+    "HEART_SITES",
+    "MITBIH_PACED",
+    "MITBIH_RECORDS",
+    "NCBI_TAGS",
+    "PNEUMONIA_CLASSES",
+    "REGISTRY",
+    "SPLICE_CLASSES",
+    "WFDB_SAMPLES",
+    "Annotations",
+    "ChecksumError",
+    "DataBundle",
+    "DataError",
+    "DataNotFoundError",
+    "DataSet",
+    "EcgRecord",
+    "Sentence",
+    "UnknownDataSetError",
+    "UnknownFileError",
+    "cache_dir",
+    "catalogue",
+    "get",
+    "load_breast_cancer_gse7390",
+    "load_chipseq_oct4_mafk",
+    "load_medical_abstracts",
+    "load_medquad",
+    "load_mitbih",
+    "load_ncbi_disease",
+    "load_physionet_sample",
+    "load_pneumoniamnist",
+    "load_splice_junction",
+    "load_uci_heart_disease",
+    "make_chest_phantom",
+    "make_glucose_cohort",
+    "make_synthetic_notes",
+    "mirror_dirs",
+    "path",
+]

@@ -1,0 +1,122 @@
+"""Physiological records: MIT-BIH arrhythmia records with their reference beat labels, and
+the PhysioNet sample records (ECG with PPG, ECG with arterial pressure), read with ``wfdb``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import wfdb
+
+from .bundle import DataBundle, credits
+from .errors import DataNotFoundError
+from .resolve import local_file, path
+
+MITBIH_RECORDS = ("100", "104", "106", "108", "113", "121", "202", "223", "231", "232")
+# Record 104 is paced; the AAMI recommendation (EC57) leaves paced records out of
+# beat-classification studies, and so does this book.
+MITBIH_PACED = ("104",)
+WFDB_SAMPLES = ("a103l", "v102s", "03700181", "s0010_re")
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Reference annotations: sample index and symbol of each (beat or non-beat) label."""
+
+    sample: np.ndarray
+    symbol: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.sample)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class EcgRecord(DataBundle):
+    """One record: ``data`` the physical signals (samples x channels), ``feature_names`` the
+    channel names, ``fs`` the sampling rate, ``units`` per channel, and reference ``annotations``."""
+
+    record: str
+    fs: float
+    units: tuple[str, ...]
+    annotations: Annotations | None = None
+
+    def channel(self, name: str) -> np.ndarray:
+        """One channel by name, e.g. ``"MLII"``, ``"PLETH"`` or ``"ABP"``."""
+        if name not in self.feature_names:
+            raise KeyError(
+                f"record {self.record} has no channel {name!r}; it has {list(self.feature_names)}"
+            )
+        return self.data[:, self.feature_names.index(name)]
+
+
+def _record(folder, name: str) -> wfdb.Record:
+    return wfdb.rdrecord(str(folder / name))
+
+
+def _as_record(
+    dataset: str, name: str, rec: wfdb.Record, annotations: Annotations | None = None
+) -> EcgRecord:
+    return EcgRecord(
+        name=dataset,
+        record=name,
+        data=np.asarray(rec.p_signal, dtype=np.float64),
+        fs=float(rec.fs),
+        feature_names=tuple(rec.sig_name),
+        units=tuple(rec.units),
+        annotations=annotations,
+        description=f"record {name}: {len(rec.sig_name)} channels ({', '.join(rec.sig_name)}) "
+        f"at {float(rec.fs):g} Hz, {rec.sig_len / rec.fs / 60:.1f} minutes",
+        **credits(dataset),
+    )
+
+
+def load_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
+    """An MIT-BIH record (360 Hz, two leads) with its reference beat annotations."""
+    record = str(record)
+    if record not in MITBIH_RECORDS:
+        raise ValueError(
+            f"record {record!r} is not in this copy; available: {', '.join(MITBIH_RECORDS)}"
+        )
+    folder = path("mitbih-arrhythmia", [f"{record}.hea", f"{record}.dat"])
+    rec = _record(folder, record)
+    annotations = None
+    if with_annotations:
+        file = f"annotations_txt/{record}annotations.txt"
+        try:
+            text = local_file("mitbih-arrhythmia", file).read_text("utf-8")
+        except DataNotFoundError as error:
+            raise DataNotFoundError(
+                f"record {record}: the reference annotations are missing, so its beats "
+                f"cannot be labelled. {error}"
+            ) from None
+        annotations = parse_annotation_text(text)
+    return _as_record("mitbih-arrhythmia", record, rec, annotations)
+
+
+def load_physionet_sample(name: str) -> EcgRecord:
+    """One of the PhysioNet sample records (``WFDB_SAMPLES``); they carry no beat labels."""
+    if name not in WFDB_SAMPLES:
+        raise ValueError(
+            f"unknown sample record {name!r}; available: {', '.join(WFDB_SAMPLES)}"
+        )
+    dataset = "physionet-wfdb-samples"
+    return _as_record(dataset, name, _record(path(dataset), name))
+
+
+def parse_annotation_text(text: str) -> Annotations:
+    """Parse ``rdann`` text output: a header line, then ``time sample symbol sub chan num [aux]``."""
+    samples, symbols = [], []
+    lines = text.splitlines()
+    if not lines or "Sample" not in lines[0]:
+        raise ValueError(
+            "not an annotation listing: the first line should be the 'Time  Sample#  Type ...' header"
+        )
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) < 3 or not fields[1].isdigit():
+            raise ValueError(f"annotation line {number} is malformed: {line!r}")
+        samples.append(int(fields[1]))
+        symbols.append(fields[2])
+    return Annotations(np.asarray(samples, dtype=np.int64), np.asarray(symbols))

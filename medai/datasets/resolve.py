@@ -1,0 +1,199 @@
+"""Find a data set's files: the cache, then the mirrors, then a verified download.
+
+* cache: ``$MEDAI_DATA_DIR`` (default ``~/.cache/medai``), layout ``<cache>/<name>/<file>``.
+  Only downloads are written here.
+* mirrors: ``$MEDAI_DATA_MIRROR``, folders separated by ``os.pathsep``, same layout.
+  Mirrors are read, never written.
+* download: from the declared origin URL into a temporary file beside the target,
+  hashed while it streams, renamed into place only when the sha256 matches.
+  ``MEDAI_OFFLINE=1`` skips this step. Each download shows a progress bar.
+
+Every file is checked against its sha256 before it is handed out; the result is
+remembered per process (keyed on path, size and modification time) so a
+notebook can ask for the same data set many times cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import tempfile
+import urllib.request
+from pathlib import Path
+from typing import Iterable
+
+from tqdm import tqdm
+
+from .errors import ChecksumError, DataNotFoundError
+from .registry import DataSet, get
+
+_CHUNK = 1 << 20
+_verified: set[tuple[str, int, int, str]] = set()
+
+
+def cache_dir() -> Path:
+    """Where downloads go: ``$MEDAI_DATA_DIR`` or ``~/.cache/medai``."""
+    configured = os.environ.get("MEDAI_DATA_DIR", "").strip()
+    return (
+        Path(configured).expanduser().resolve()
+        if configured
+        else Path.home() / ".cache" / "medai"
+    )
+
+
+def mirror_dirs() -> list[Path]:
+    """The read-only mirror folders listed in ``$MEDAI_DATA_MIRROR``, in order."""
+    raw = os.environ.get("MEDAI_DATA_MIRROR", "")
+    return [Path(p).expanduser().resolve() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def offline() -> bool:
+    return os.environ.get("MEDAI_OFFLINE", "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+    }
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _verification_key(path: Path, expected: str) -> tuple[str, int, int, str]:
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns, expected)
+
+
+def _remember_verified(path: Path, expected: str) -> None:
+    _verified.add(_verification_key(path, expected))
+
+
+def verify(path: Path, expected: str) -> None:
+    """Raise ``ChecksumError`` unless ``path`` hashes to ``expected``."""
+    if _verification_key(path, expected) in _verified:
+        return
+    actual = sha256_of(path)
+    if actual != expected:
+        raise ChecksumError(
+            f"{path} is corrupted or not the expected file: sha256 {actual}, expected {expected}. "
+            "It was not used. Delete or replace it (medai never overwrites it for you)."
+        )
+    _remember_verified(path, expected)
+
+
+def complete_folder(
+    name: str | DataSet, files: Iterable[str] | None = None
+) -> Path | None:
+    """The first of cache and mirrors that holds every file asked for (not yet verified), else None."""
+    dataset = get(name)
+    wanted = dataset.files if files is None else list(files)
+    for root in [cache_dir(), *mirror_dirs()]:
+        folder = root / dataset.name
+        if all((folder / file).is_file() for file in wanted):
+            return folder
+    return None
+
+
+def path(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
+    """The verified local folder holding ``files`` (default: all files) of data set ``name``.
+
+    A folder is used only if it holds every requested file; each file is
+    verified. If neither the cache nor a mirror has them all, the missing
+    ones are downloaded into the cache.
+    """
+    dataset = get(name)
+    wanted = dataset.files if files is None else list(files)
+    for file in wanted:
+        dataset.sha256(file)  # reject unknown paths before touching the disk
+
+    folder = complete_folder(dataset, wanted)
+    if folder is None:
+        folder = cache_dir() / dataset.name
+        missing = [p for p in wanted if not (folder / p).is_file()]
+        for file in tqdm(
+            missing,
+            desc=f"download {dataset.name}",
+            unit="file",
+            disable=len(missing) < 2,
+        ):
+            # One file keeps its finished bar; many show the per-file bar above instead.
+            _download(dataset, file, folder / file, keep_bar=len(missing) == 1)
+    # Files downloaded just now were hashed as they streamed; verify() remembers that.
+    for file in wanted:
+        verify(folder / file, dataset.sha256(file))
+    return folder
+
+
+def _not_found(dataset: DataSet, path: str, reason: str) -> DataNotFoundError:
+    mirrors = mirror_dirs()
+    looked = [f"cache {cache_dir() / dataset.name}"] + [
+        f"mirror {m / dataset.name}{'' if m.is_dir() else ' (folder does not exist)'}"
+        for m in mirrors
+    ]
+    if not mirrors:
+        looked.append("no mirror ($MEDAI_DATA_MIRROR is not set)")
+    return DataNotFoundError(
+        f"data set {dataset.name!r}: file {path!r} is not available ({reason}).\n"
+        f"  looked in: {'; '.join(looked)}\n"
+        f"  download it from {dataset.url(path)}\n"
+        f"  and put it at {cache_dir() / dataset.name / path}\n"
+        f"  (or point MEDAI_DATA_MIRROR at a folder that contains {dataset.name}/{path})."
+    )
+
+
+def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) -> None:
+    """Stream one file to a temporary name beside ``target``; keep it only if its hash matches."""
+    if offline():
+        raise _not_found(
+            dataset, path, "MEDAI_OFFLINE is set, so nothing is downloaded"
+        )
+    url = dataset.url(path)
+    expected = dataset.sha256(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+    )
+    partial = Path(handle.name)
+    try:
+        digest = hashlib.sha256()
+        with handle, urllib.request.urlopen(url, timeout=60) as response:
+            announced = response.headers.get("Content-Length")
+            received = 0
+            with tqdm(
+                total=int(announced) if announced else None,
+                unit="B",
+                unit_scale=True,
+                desc=path,
+                leave=keep_bar,
+            ) as bar:
+                while block := response.read(_CHUNK):
+                    digest.update(block)
+                    handle.write(block)
+                    received += len(block)
+                    bar.update(len(block))
+            if announced is not None and int(announced) != received:
+                # http.client's chunked read() returns a short body instead of raising
+                raise OSError(
+                    f"transfer cut short: {received} of {announced} bytes arrived"
+                )
+        if digest.hexdigest() != expected:
+            raise ChecksumError(
+                f"download of {url} has sha256 {digest.hexdigest()}, expected {expected}; it was discarded."
+            )
+        os.replace(partial, target)
+        _remember_verified(target, expected)
+    # urllib's URLError is an OSError; a broken HTTP exchange raises HTTPException.
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise _not_found(dataset, path, f"download failed: {error}") from error
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def local_file(name: str | DataSet, file: str) -> Path:
+    """The verified local path of one ``file`` of data set ``name``, resolved like ``path``."""
+    return path(name, [file]) / file

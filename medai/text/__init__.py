@@ -1,0 +1,9 @@
+"""Chapter 4, clinical text (EHR).
+
+deid             rule-based de-identification (HIPAA Safe Harbor text categories), keyed date shift
+ner              entity-level scores and a dictionary tagger
+negation         cue-based negation and uncertainty (NegEx-style)
+transformer      MiniLM offline: word-piece alignment, token and sequence heads, long-document chunks
+classification   document classification: TF-IDF + logistic regression vs fine-tuned MiniLM
+pipeline         note -> de-identified -> findings with status -> JSON
+"""

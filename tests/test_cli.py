@@ -1,0 +1,163 @@
+"""``python -m medai``, run as a user runs it: a subprocess, its exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def medai(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "medai", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, code: int, text: str):
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and text in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_every_subcommand_on_stdout():
+    result = medai("--help")
+    assert result.returncode == 0 and result.stderr == ""
+    for command in ("data", "run", "bench"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["data", "--help"],
+        ["data", "verify", "--help"],
+        ["run", "--help"],
+        ["bench", "imaging", "--help"],
+    ],
+)
+def test_every_subcommand_has_help(command):
+    result = medai(*command)
+    assert result.returncode == 0 and "usage: python -m medai" in result.stdout
+
+
+def test_no_subcommand_prints_help_to_stderr_and_exits_2():
+    result = medai()
+    assert result.returncode == 2 and "usage:" in result.stderr
+    result = medai("data")
+    assert result.returncode == 2 and "{list,verify,path}" in result.stderr
+
+
+def test_data_list_shows_every_registered_data_set():
+    from medai.datasets import REGISTRY
+
+    result = medai("data", "list")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    for column in ("files", "size (MB)", "licence", "available in"):
+        assert column in header
+    listed = {
+        row.split()[0] for row in rows if row.strip() and row.split()[0] != "name"
+    }
+    assert listed == set(REGISTRY)
+
+
+def test_data_verify_and_path_use_the_mirror(tmp_path):
+    mirror = os.environ.get("MEDAI_DATA_MIRROR")
+    if not mirror:
+        pytest.skip("MEDAI_DATA_MIRROR is not set")
+    result = medai(
+        "data",
+        "verify",
+        "uci-heart-disease",
+        "breast-cancer-gse7390",
+        MEDAI_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "uci-heart-disease: 6 files verified" in result.stdout
+    assert "breast-cancer-gse7390: 1 files verified" in result.stdout
+    result = medai("data", "path", "uci-heart-disease", MEDAI_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0
+    assert Path(result.stdout.strip()).name == "uci-heart-disease"
+    assert (Path(result.stdout.strip()) / "processed.va.data").is_file()
+
+
+def test_unknown_data_set_is_a_usage_error():
+    assert_one_line_error(
+        medai("data", "path", "mimic-iv"), 2, "no data set called 'mimic-iv'"
+    )
+    assert_one_line_error(
+        medai("data", "verify", "mimic-iv"), 2, "no data set called 'mimic-iv'"
+    )
+    assert_one_line_error(medai("data", "verify"), 2, "or give --all")
+
+
+def test_missing_data_fails_with_the_file_and_where_to_put_it(tmp_path):
+    result = medai(
+        "data", "path", "uci-heart-disease",
+        MEDAI_DATA_DIR=str(tmp_path / "cache"), MEDAI_DATA_MIRROR=str(tmp_path / "none"), MEDAI_OFFLINE="1",
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "is not available" in result.stderr
+        and "download it from https://" in result.stderr
+    )
+    assert not (tmp_path / "cache" / "uci-heart-disease").exists() or not any(
+        (tmp_path / "cache" / "uci-heart-disease").iterdir()
+    )
+
+
+def test_run_refuses_unknown_notebooks_profiles_and_overwrites(tmp_path):
+    assert_one_line_error(medai("run", "99"), 2, "no notebook '99'; available: 01_data")
+    assert_one_line_error(
+        medai("run", "03", "--profile", "fast"), 2, "invalid choice: 'fast'"
+    )
+    existing = tmp_path / "out.ipynb"
+    existing.write_text("keep me")
+    assert_one_line_error(
+        medai("run", "02", "--out", str(existing)), 2, "exists; choose another --out"
+    )
+    assert existing.read_text() == "keep me"
+    notebook = ROOT / "notebooks" / "02_theory.ipynb"
+    before = notebook.read_bytes()
+    result = medai("run", "02", "--out", str(notebook), "--force")
+    assert_one_line_error(result, 2, "is the notebook itself")
+    assert notebook.read_bytes() == before
+
+
+def test_run_executes_a_notebook_by_number(tmp_path):
+    out = tmp_path / "theory.ipynb"
+    result = medai("run", "2", "--profile", "smoke", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    import nbformat
+
+    executed = nbformat.read(out, as_version=4)
+    parameters = [
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    ]
+    assert parameters and 'profile = "smoke"' in parameters[0].source
+
+
+def test_bench_refuses_a_device_it_cannot_use():
+    assert_one_line_error(
+        medai("bench", "imaging", "--device", "tpu"), 2, "unknown device 'tpu'"
+    )
+    import torch
+
+    if not torch.cuda.is_available():
+        assert_one_line_error(
+            medai("bench", "imaging", "--device", "cuda"), 2, "no CUDA GPU"
+        )
+    assert_one_line_error(
+        medai("bench", "imaging", "--images", "10"), 2, "need --images >= --batch-size"
+    )
