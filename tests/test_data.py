@@ -13,11 +13,14 @@ import pytest
 
 from medai import datasets
 from medai.datasets import (
+    CacheNotWritableError,
     ChecksumError,
+    DataError,
     DataNotFoundError,
     DataSet,
     UnknownDataSetError,
     UnknownFileError,
+    resolve,
 )
 
 
@@ -210,6 +213,50 @@ def test_failed_download_leaves_no_partial_file(isolated, server, route):
         fetch(make_dataset(url), "table.csv")
     assert url.format(path="table.csv") in str(caught.value)
     assert leftovers(isolated / "cache") == []
+    assert not (isolated / "cache").exists(), "no empty folders are left in the cache"
+
+
+def test_a_cache_that_cannot_be_written_is_named_in_the_error(
+    isolated, server, monkeypatch
+):
+    _, url = server
+    _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
+    blocker = isolated / "not-a-folder"
+    blocker.write_text("a file where the cache should be")
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(blocker))
+    with pytest.raises(CacheNotWritableError, match="not-a-folder.*set MEDAI_DATA_DIR"):
+        fetch(make_dataset(url), "table.csv")
+    assert blocker.read_text() == "a file where the cache should be"
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(blocker / "sub"))
+    with pytest.raises(CacheNotWritableError):
+        fetch(make_dataset(url), "table.csv")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("on", True),
+        ("TRUE", True),
+        ("1", True),
+        ("yes", True),
+        ("off", False),
+        ("0", False),
+        ("", False),
+        ("No", False),
+    ],
+)
+def test_offline_accepts_the_usual_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("MEDAI_OFFLINE", value)
+    assert resolve.offline() is expected
+
+
+def test_offline_refuses_other_values(isolated, monkeypatch):
+    monkeypatch.setenv("MEDAI_OFFLINE", "maybe")
+    with pytest.raises(DataError, match="MEDAI_OFFLINE='maybe' is neither true"):
+        fetch(make_dataset(), "table.csv")
+    monkeypatch.setenv("MEDAI_OFFLINE", "on")
+    with pytest.raises(DataNotFoundError, match="MEDAI_OFFLINE is set"):
+        fetch(make_dataset(), "table.csv")
 
 
 def test_download_never_replaces_an_existing_cached_file(isolated, server):
@@ -279,8 +326,6 @@ def test_catalogue_lists_every_data_set(monkeypatch, tmp_path):
 
 
 def test_a_download_is_hashed_once_while_streaming(isolated, server, monkeypatch):
-    from medai.datasets import resolve
-
     _, url = server
     _Handler.routes = {"/files/table.csv": (200, GOOD, None)}
     rehashed = []

@@ -98,6 +98,22 @@ def test_loaders_refuse_files_that_are_not_what_they_expect(tmp_path, monkeypatc
     with pytest.raises(DataError, match=r"has no \['train_labels'\]"):
         datasets.load_pneumoniamnist("train")
 
+    for images, labels, message in [
+        (
+            np.zeros((2, 32, 32), np.uint8),
+            [0, 1],
+            r"shape \(2, 32, 32\), expected \(N, 28, 28\)",
+        ),
+        (np.zeros((2, 28, 28, 3), np.uint8), [0, 1], r"shape \(2, 28, 28, 3\)"),
+        (np.full((2, 28, 28), 200.0), [0, 1], "dtype float64, expected uint8"),
+        (np.zeros((2, 28, 28), np.uint8), [0.5, 1.0], "expected 2 whole-number labels"),
+        (np.zeros((2, 28, 28), np.uint8), [0, 1, 1], "holds 3 values"),
+        (np.zeros((2, 28, 28), np.uint8), [0, 2], "outside 0..1"),
+    ]:
+        np.savez(archive, train_images=images, train_labels=np.array(labels))
+        with pytest.raises((DataError, ValueError), match=message):
+            datasets.load_pneumoniamnist("train")
+
     table = tmp_path / "splice.csv"
     table.write_text("label,instance_name,sequence\nEI, X1, ACGT\n")
     monkeypatch.setattr(splice, "local_file", lambda name, file: table)

@@ -76,3 +76,10 @@ def test_recall_on_synthetic_notes_meets_the_goal():
     assert table.loc["all", "recall"] >= 0.99
     assert table.attrs["precision"] > 0.9
     assert set(table.index) >= {"NAME", "DATE", "PHONE", "EMAIL", "MRN", "ADDRESS"}
+
+
+def test_utf8_bytes_are_de_identified_like_the_text():
+    note = "Seen by Dr. Alice Brown on 2023-03-01. Phone (415) 555-0182."
+    as_text = deidentify(note, "P7", "k")
+    as_bytes = deidentify(note.encode("utf-8"), "P7", "k")
+    assert as_bytes == as_text and "Brown" not in as_bytes[0]

@@ -72,3 +72,41 @@ def test_files_that_are_not_dicom_or_have_no_pixels_are_refused(tmp_path):
     del ds.PixelSpacing
     with pytest.raises(DicomError, match="no PixelSpacing"):
         pixel_spacing(ds)
+
+
+def test_damaged_files_are_refused_with_their_name(tmp_path):
+    raw = open(CT, "rb").read()
+    cases = {
+        "truncated_pixels.dcm": (raw[:-2000], "pixel data cannot be decoded"),
+        "truncated_header.dcm": (raw[:300], "truncated or damaged"),
+    }
+    ds = pydicom.dcmread(CT)
+    ds.Rows = 256  # the header promises twice the pixels the file holds
+    ds.save_as(tmp_path / "rows.dcm")
+    for name, (content, message) in cases.items():
+        (tmp_path / name).write_bytes(content)
+    cases["rows.dcm"] = (None, "less than expected")
+    for name, (_, message) in cases.items():
+        with pytest.raises(DicomError, match=message) as caught:
+            read_dicom(tmp_path / name)
+        assert name in str(caught.value)
+
+
+def test_an_undecodable_compressed_image_names_its_transfer_syntax(tmp_path):
+    ds = pydicom.dcmread(get_testdata_file("JPEG2000.dcm"))
+    frame = bytearray(
+        pydicom.encaps.generate_frames(ds.PixelData, number_of_frames=1).__next__()
+    )
+    frame[20:] = b"\x00" * (len(frame) - 20)  # keep the marker, destroy the code stream
+    ds.PixelData = pydicom.encaps.encapsulate([bytes(frame)])
+    ds.save_as(tmp_path / "broken_j2k.dcm")
+    with pytest.raises(
+        DicomError, match="broken_j2k.dcm: the pixel data cannot be decoded.*JPEG 2000"
+    ):
+        read_dicom(tmp_path / "broken_j2k.dcm")
+
+
+@pytest.mark.parametrize("argument", [3, None, b"CT_small.dcm", ["a.dcm"]])
+def test_a_path_that_is_not_a_path_is_refused(argument):
+    with pytest.raises(DicomError, match="path must be a str or Path"):
+        read_dicom(argument)

@@ -84,3 +84,16 @@ def test_bad_images_and_labels_are_named(images, labels, kwargs, message):
 def test_tensor_pairs_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="3 inputs but 2 targets"):
         TensorPairs(torch.zeros(3, 1), torch.zeros(2))
+
+
+@pytest.mark.parametrize("images", [[[0, 1]], "images.npy", None, 3])
+def test_images_that_are_not_arrays_are_refused_in_words(images):
+    with pytest.raises(
+        ValueError, match="images must be a NumPy array or a torch tensor"
+    ):
+        check_images(images)
+
+
+def test_labels_that_are_not_numbers_are_refused_in_words():
+    with pytest.raises(ValueError, match="labels must be numbers"):
+        check_images(np.zeros((2, 4, 4), np.uint8), np.array(["normal", "pneumonia"]))

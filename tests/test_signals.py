@@ -202,3 +202,79 @@ def test_annotation_text_parser_rejects_other_files():
         parse_annotation_text("hello\n1 2 3")
     with pytest.raises(ValueError, match="line 2 is malformed"):
         parse_annotation_text("Time Sample# Type\n0:00.1 abc N")
+
+
+@pytest.fixture
+def record_copy(tmp_path):
+    """Write record 100 under a new name with a chosen header and signal file."""
+    folder = path("mitbih-arrhythmia", ["100.hea", "100.dat"])
+    header = (folder / "100.hea").read_text()
+    signal = (folder / "100.dat").read_bytes()
+
+    def write(name, header_text=header, signal_bytes=signal):
+        (tmp_path / f"{name}.hea").write_text(
+            header_text.replace("100 ", f"{name} ", 1).replace("100.dat", f"{name}.dat")
+        )
+        if signal_bytes is not None:
+            (tmp_path / f"{name}.dat").write_bytes(signal_bytes)
+        return tmp_path / f"{name}.hea"
+
+    return write, header, signal
+
+
+def test_a_users_own_record_reads_and_damaged_ones_name_the_file(record_copy):
+    from medai.datasets import DataError, read_wfdb_record
+
+    write, header, signal = record_copy
+    good = read_wfdb_record(write("mine"))
+    assert good.p_signal.shape == (650000, 2) and good.fs == 360
+    bad = {
+        "half": (header, signal[: len(signal) // 2]),
+        "empty": (header, b""),
+        "noise": (header, np.random.default_rng(0).bytes(1000)),
+        "garbage": ("not a header\n", signal),
+        "blank": ("", signal),
+        "nosignal": (header, None),
+        "zerofs": (header.replace(" 360 ", " 0 ", 1), signal),
+    }
+    for name, (text, content) in bad.items():
+        with pytest.raises(DataError) as caught:
+            read_wfdb_record(write(name, text, content))
+        assert f"{name}.hea" in str(caught.value), name
+    with pytest.raises(DataError, match="no WFDB header"):
+        read_wfdb_record(write("mine").with_name("absent.hea"))
+    with pytest.raises(ValueError, match="header path"):
+        read_wfdb_record(3)
+
+
+def test_annotations_must_be_ordered_and_inside_the_record():
+    header = "      Time   Sample #  Type  Sub Chan  Num\n"
+    ok = parse_annotation_text(
+        header + "0:00.1  18  N  0 0 0\n0:00.2  77  N 0 0 0\n", 100
+    )
+    assert ok.sample.tolist() == [18, 77]
+    with pytest.raises(ValueError, match="line 3: sample 10 comes before"):
+        parse_annotation_text(header + "a 18 N 0 0 0\nb 10 N 0 0 0\n")
+    with pytest.raises(ValueError, match="line 2: sample 500 is past the record's end"):
+        parse_annotation_text(header + "a 500 N 0 0 0\n", signal_length=100)
+    with pytest.raises(ValueError, match="must be a str"):
+        parse_annotation_text(b"bytes")
+
+
+@pytest.mark.parametrize("fs", [np.float32(360), np.int64(360), 360, 360.0])
+def test_sampling_rate_may_be_any_real_number(fs):
+    x = np.sin(np.linspace(0, 60, 3600))
+    assert check_signal(x, fs).shape == (3600,)
+
+
+@pytest.mark.parametrize("fs", [True, "360", None, 0, -1, float("nan")])
+def test_sampling_rate_that_is_not_a_positive_number_is_refused(fs):
+    with pytest.raises(ValueError, match="sampling rate must be a positive number"):
+        check_signal(np.zeros(3600), fs)
+
+
+def test_a_signal_of_strings_is_refused_in_words():
+    with pytest.raises(
+        ValueError, match="ECG: expected an array of numbers, got ndarray of dtype <U1"
+    ):
+        check_signal(np.array(list("abcdef" * 200)), 360, name="ECG")

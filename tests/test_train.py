@@ -217,3 +217,43 @@ def test_torch_compile_path_trains_and_saves_plain_weights(tmp_path):
     assert set(load_checkpoint(path)) == set(
         tiny_model().state_dict()
     )  # no "_orig_mod." prefixes
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "damaged or not a PyTorch checkpoint"),
+        (b"\x80\x04not really a pickle", "not loaded|damaged"),
+        (b"PK\x03\x04" + bytes(100), "damaged or not a PyTorch checkpoint"),
+    ],
+    ids=["empty", "garbage", "broken-zip"],
+)
+def test_damaged_checkpoints_are_refused_with_their_name(tmp_path, content, message):
+    from medai.core.checkpoint import CheckpointError
+
+    path = tmp_path / "model.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=message) as caught:
+        load_checkpoint(path)
+    assert "model.pt" in str(caught.value)
+
+
+def test_truncated_and_foreign_checkpoints_are_refused(tmp_path):
+    from medai.core.checkpoint import CheckpointError
+
+    good = tmp_path / "good.pt"
+    torch.save({"w": torch.zeros(100)}, good)
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(good.read_bytes()[:-60])
+    with pytest.raises(CheckpointError, match="truncated.pt"):
+        load_checkpoint(truncated)
+    foreign = tmp_path / "list.pt"
+    torch.save([torch.zeros(1)], foreign)
+    with pytest.raises(CheckpointError, match="holds a list, not a state dict"):
+        load_checkpoint(foreign)
+    with pytest.raises(CheckpointError, match="is a folder"):
+        load_checkpoint(tmp_path)
+    with pytest.raises(CheckpointError, match="is missing"):
+        load_checkpoint(tmp_path / "absent.pt")
+    with pytest.raises(CheckpointError, match="must be a str or Path"):
+        load_checkpoint(None)

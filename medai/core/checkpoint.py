@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from torch import nn
+
+from .errors import InputError
 
 
 def prepare_checkpoint(config, rank: int) -> Path | None:
@@ -56,9 +59,40 @@ def restore_best(
         model.to(device)
 
 
+class CheckpointError(InputError):
+    """A file that is not a readable checkpoint of tensors."""
+
+
 def load_checkpoint(path: str | Path) -> dict[str, torch.Tensor]:
     """A state dict saved by ``fit``; ``weights_only=True`` refuses pickled code."""
-    return torch.load(Path(path), map_location="cpu", weights_only=True)
+    if not isinstance(path, (str, Path)):
+        raise CheckpointError(
+            f"checkpoint path must be a str or Path, got {type(path).__name__}"
+        )
+    path = Path(path)
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "missing"
+        raise CheckpointError(f"checkpoint {path} is {what}, not a file")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        # weights_only=True refuses anything but tensors and plain containers.
+        raise CheckpointError(
+            f"checkpoint {path} holds more than tensors (pickled objects or code), or is "
+            f"not a PyTorch file; it was not loaded: {str(error).splitlines()[0]}"
+        ) from None
+    except Exception as error:  # torch reports a damaged file in many ways
+        raise CheckpointError(
+            f"checkpoint {path} is damaged or not a PyTorch checkpoint "
+            f"({type(error).__name__}: {error})"
+        ) from None
+    if not isinstance(state, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()
+    ):
+        raise CheckpointError(
+            f"checkpoint {path} holds a {type(state).__name__}, not a state dict of named tensors"
+        )
+    return state
 
 
 def tensorboard_writer(log_dir: str | Path | None):

@@ -18,6 +18,8 @@ Real data (``load_*``)                     registered name
   load_uci_heart_disease(sites)            uci-heart-disease
   load_chipseq_oct4_mafk(split)            chipseq-oct4-mafk
   load_breast_cancer_gse7390()             breast-cancer-gse7390
+Your own files
+  read_wfdb_record(header)                 a WFDB record (.hea + signal files), checked
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
@@ -28,6 +30,7 @@ from .bundle import DataBundle
 from .catalogue import catalogue
 from .chipseq import CHIPSEQ_CLASSES, load_chipseq_oct4_mafk
 from .errors import (
+    CacheNotWritableError,
     ChecksumError,
     DataError,
     DataNotFoundError,
@@ -47,6 +50,7 @@ from .physionet import (
     EcgRecord,
     load_mitbih,
     load_physionet_sample,
+    read_wfdb_record,
 )
 from .pneumoniamnist import PNEUMONIA_CLASSES, load_pneumoniamnist
 from .registry import REGISTRY, DataSet, get
@@ -56,6 +60,7 @@ from .synthetic_notes import make_synthetic_notes
 from .text import NCBI_TAGS, Sentence, load_medical_abstracts, load_ncbi_disease
 
 __all__ = [
+    "CacheNotWritableError",
     "CHIPSEQ_CLASSES",
     "GLUCOSE_PATIENTS",
     "HEART_SITES",
@@ -94,4 +99,5 @@ __all__ = [
     "make_synthetic_notes",
     "mirror_dirs",
     "path",
+    "read_wfdb_record",
 ]

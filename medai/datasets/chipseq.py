@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputTypeError
 from .bundle import DataBundle, credits
-from .errors import DataError
+from .errors import DataError, reading
 from .resolve import local_file
 
 NAME = "chipseq-oct4-mafk"
 CHIPSEQ_CLASSES = ("MafK", "Oct4")  # target 1 = Oct4, as in janggu
+PEAK_LENGTH = 200
 _FILES = {
     "train": {"Oct4": "sample.fa", "MafK": "sample2.fa"},
     "test": {"Oct4": "sample_test.fa", "MafK": "sample2_test.fa"},
@@ -19,6 +21,10 @@ _FILES = {
 
 def read_fasta(text: str, source: str = "input") -> tuple[list[str], list[str]]:
     """Headers (without ``>``) and sequences of a FASTA text; sequences may span several lines."""
+    if not isinstance(text, str):
+        raise InputTypeError(
+            f"{source}: expected FASTA text (str), got {type(text).__name__}"
+        )
     headers: list[str] = []
     sequences: list[list[str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -47,7 +53,13 @@ def load_chipseq_oct4_mafk(split: str = "train") -> DataBundle:
     parts = []
     for factor, name in _FILES[split].items():
         file = local_file(NAME, name)
-        headers, sequences = read_fasta(file.read_text("ascii"), source=str(file))
+        with reading(file):
+            headers, sequences = read_fasta(file.read_text("ascii"), source=str(file))
+        lengths = {len(s) for s in sequences}
+        if lengths != {PEAK_LENGTH}:
+            raise DataError(
+                f"{file}: sequences of {sorted(lengths)} bp, expected all {PEAK_LENGTH} bp"
+            )
         where = pd.Series(headers).str.extract(r"^(chr\w+):(\d+)-(\d+)$")
         if where.isna().any().any():
             row = int(np.flatnonzero(where.isna().any(axis=1))[0])

@@ -1,8 +1,15 @@
-"""Errors raised while resolving data. Each message says what to do next."""
+"""Errors raised while resolving and reading data. Each message says what to do next."""
+
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..core.errors import MedaiError
 
 
-class DataError(Exception):
-    """Base class for every data-resolution problem."""
+class DataError(MedaiError):
+    """Base class for every data-resolution or data-reading problem."""
 
 
 class UnknownDataSetError(DataError, KeyError):
@@ -25,3 +32,30 @@ class ChecksumError(DataError):
 
 class DataNotFoundError(DataError, FileNotFoundError):
     """No cache, mirror or download could provide the file."""
+
+
+class CacheNotWritableError(DataError):
+    """The data cache folder cannot be created or written to."""
+
+
+@contextmanager
+def reading(file: Path) -> Iterator[None]:
+    """Turn whatever a parser raises on a damaged ``file`` into a ``DataError`` that names it."""
+    try:
+        yield
+    except DataError:
+        raise
+    # Damaged files surface as all of these, depending on the format and the parser.
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+        IndexError,
+        zipfile.BadZipFile,
+    ) as error:
+        detail = str(error).splitlines()[0] if str(error) else "no detail"
+        raise DataError(
+            f"{file} cannot be read: it is damaged or not the expected format "
+            f"({type(error).__name__}: {detail})"
+        ) from None

@@ -6,7 +6,7 @@ import pandas as pd
 from scipy.io import arff
 
 from .bundle import DataBundle, credits
-from .errors import DataError
+from .errors import DataError, reading
 from .resolve import local_file
 
 NAME = "breast-cancer-gse7390"
@@ -20,11 +20,18 @@ def load_breast_cancer_gse7390() -> DataBundle:
     file = local_file(NAME, "breast_cancer_GSE7390-metastasis.arff")
     try:
         records, _ = arff.loadarff(file)
-    except (ValueError, arff.ParseArffError) as error:
+    except (
+        ValueError,
+        arff.ParseArffError,
+        OSError,
+        IndexError,
+        StopIteration,
+    ) as error:
         raise DataError(f"{file} is not a readable ARFF file: {error}") from None
     table = pd.DataFrame(records)
-    for column in table.select_dtypes(include="object").columns:
-        table[column] = table[column].str.decode("utf-8")
+    with reading(file):
+        for column in table.select_dtypes(include="object").columns:
+            table[column] = table[column].str.decode("utf-8")
     missing = [c for c in CLINICAL + OUTCOME if c not in table]
     if missing:
         raise DataError(f"{file} has no column(s) {missing}")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .bundle import DataBundle, credits
-from .errors import DataError
+from .errors import DataError, reading
 from .resolve import local_file
 
 NAME = "uci-heart-disease"
@@ -39,13 +39,19 @@ def load_uci_heart_disease(
     parts = {}
     for site in sites:
         file = local_file(NAME, f"processed.{site}.data")
-        table = pd.read_csv(file, header=None, na_values="?")
-        if table.shape[1] != len(HEART_COLUMNS):
-            raise DataError(
-                f"{file}: {table.shape[1]} columns, expected {len(HEART_COLUMNS)}"
-            )
+        with reading(file):
+            lines = file.read_text("ascii").splitlines()
+            table = pd.read_csv(file, header=None, na_values="?")
+        # pandas pads a short row with NaN; a short row here is damage, not missing data.
+        for number, line in enumerate(lines, start=1):
+            if line.strip() and line.count(",") != len(HEART_COLUMNS) - 1:
+                raise DataError(
+                    f"{file}: line {number} has {line.count(',') + 1} columns, "
+                    f"expected {len(HEART_COLUMNS)}"
+                )
         table.columns = list(HEART_COLUMNS)
-        parts[site] = table.astype(float)
+        with reading(file):
+            parts[site] = table.astype(float)
     frame = (
         pd.concat(parts, names=["site", "row"])
         .reset_index("site")

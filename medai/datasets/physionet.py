@@ -3,13 +3,16 @@ the PhysioNet sample records (ECG with PPG, ECG with arterial pressure), read wi
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import wfdb
 
+from ..core.errors import InputError
 from .bundle import DataBundle, credits
-from .errors import DataNotFoundError
+from .errors import DataError, DataNotFoundError, reading
 from .resolve import local_file, path
 
 MITBIH_RECORDS = ("100", "104", "106", "108", "113", "121", "202", "223", "231", "232")
@@ -49,8 +52,48 @@ class EcgRecord(DataBundle):
         return self.data[:, self.feature_names.index(name)]
 
 
+def read_wfdb_record(header: str | Path) -> wfdb.Record:
+    """Read a WFDB record (``NAME.hea`` and its signal files) and check what came back.
+
+    Give the header's path, with or without ``.hea``. A damaged header or signal file,
+    a sampling rate that is not positive, or a record without samples raises a
+    ``DataError`` naming the file, instead of an error from deep inside wfdb.
+    """
+    if not isinstance(header, (str, Path)):
+        raise InputError(
+            f"a WFDB record is named by its header path (str or Path), got {type(header).__name__}"
+        )
+    base = (
+        Path(header).with_suffix("") if str(header).endswith(".hea") else Path(header)
+    )
+    hea = base.with_name(base.name + ".hea")
+    if not hea.is_file():
+        raise DataError(f"no WFDB header {hea}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rec = wfdb.rdrecord(str(base))
+    except Exception as error:  # wfdb reports damaged files in many ways
+        raise DataError(
+            f"WFDB record {hea} (or its signal file) cannot be read: "
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no detail'}"
+        ) from None
+    if not rec.fs or not np.isfinite(rec.fs) or rec.fs <= 0:
+        raise DataError(
+            f"{hea}: sampling frequency {rec.fs!r} Hz is not a positive number"
+        )
+    if rec.p_signal is None or rec.p_signal.size == 0 or rec.sig_len == 0:
+        raise DataError(f"{hea}: the record holds no samples")
+    if rec.p_signal.shape != (rec.sig_len, rec.n_sig):
+        raise DataError(
+            f"{hea}: header promises {rec.sig_len} samples x {rec.n_sig} channels, "
+            f"the signal file holds {rec.p_signal.shape}"
+        )
+    return rec
+
+
 def _record(folder, name: str) -> wfdb.Record:
-    return wfdb.rdrecord(str(folder / name))
+    return read_wfdb_record(folder / name)
 
 
 def _as_record(
@@ -83,13 +126,15 @@ def load_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
     if with_annotations:
         file = f"annotations_txt/{record}annotations.txt"
         try:
-            text = local_file("mitbih-arrhythmia", file).read_text("utf-8")
+            annotations_file = local_file("mitbih-arrhythmia", file)
         except DataNotFoundError as error:
             raise DataNotFoundError(
                 f"record {record}: the reference annotations are missing, so its beats "
                 f"cannot be labelled. {error}"
             ) from None
-        annotations = parse_annotation_text(text)
+        with reading(annotations_file):
+            text = annotations_file.read_text("utf-8")
+            annotations = parse_annotation_text(text, signal_length=rec.sig_len)
     return _as_record("mitbih-arrhythmia", record, rec, annotations)
 
 
@@ -103,12 +148,17 @@ def load_physionet_sample(name: str) -> EcgRecord:
     return _as_record(dataset, name, _record(path(dataset), name))
 
 
-def parse_annotation_text(text: str) -> Annotations:
-    """Parse ``rdann`` text output: a header line, then ``time sample symbol sub chan num [aux]``."""
+def parse_annotation_text(text: str, signal_length: int | None = None) -> Annotations:
+    """Parse ``rdann`` text output: a header line, then ``time sample symbol sub chan num [aux]``.
+
+    Samples must not decrease, and with ``signal_length`` they must lie inside the record.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"annotation text must be a str, got {type(text).__name__}")
     samples, symbols = [], []
     lines = text.splitlines()
     if not lines or "Sample" not in lines[0]:
-        raise ValueError(
+        raise InputError(
             "not an annotation listing: the first line should be the 'Time  Sample#  Type ...' header"
         )
     for number, line in enumerate(lines[1:], start=2):
@@ -116,7 +166,15 @@ def parse_annotation_text(text: str) -> Annotations:
         if not fields:
             continue
         if len(fields) < 3 or not fields[1].isdigit():
-            raise ValueError(f"annotation line {number} is malformed: {line!r}")
+            raise InputError(f"annotation line {number} is malformed: {line!r}")
+        if samples and int(fields[1]) < samples[-1]:
+            raise InputError(
+                f"annotation line {number}: sample {fields[1]} comes before the previous one ({samples[-1]})"
+            )
+        if signal_length is not None and int(fields[1]) >= signal_length:
+            raise InputError(
+                f"annotation line {number}: sample {fields[1]} is past the record's end ({signal_length} samples)"
+            )
         samples.append(int(fields[1]))
         symbols.append(fields[2])
     return Annotations(np.asarray(samples, dtype=np.int64), np.asarray(symbols))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from .bundle import DataBundle, credits
-from .errors import DataError
+from .errors import DataError, reading
 from .resolve import local_file
 
 NAME = "pneumoniamnist-subset"
 SPLITS = ("train", "val", "test")
 PNEUMONIA_CLASSES = ("normal", "pneumonia")
+IMAGE_SHAPE = (28, 28)
 
 
 def load_pneumoniamnist(split: str) -> DataBundle:
@@ -21,13 +22,27 @@ def load_pneumoniamnist(split: str) -> DataBundle:
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     file = local_file(NAME, "pneumoniamnist.npz")
-    with np.load(file) as arrays:
-        keys = (f"{split}_images", f"{split}_labels")
+    keys = (f"{split}_images", f"{split}_labels")
+    with reading(file), np.load(file, allow_pickle=False) as arrays:
         missing = [k for k in keys if k not in arrays.files]
         if missing:
             raise DataError(f"{file} has no {missing}; it holds {sorted(arrays.files)}")
-        images = arrays[keys[0]]
-        labels = arrays[keys[1]].reshape(-1).astype(np.int64)
+        images, labels = arrays[keys[0]], arrays[keys[1]]
+    # The chapters expect exactly this: grey 28 x 28 images stored as 0-255 integers.
+    if images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
+        raise DataError(
+            f"{file}: {keys[0]} has shape {images.shape}, expected (N, {IMAGE_SHAPE[0]}, {IMAGE_SHAPE[1]}) grey images"
+        )
+    if images.dtype != np.uint8:
+        raise DataError(
+            f"{file}: {keys[0]} has dtype {images.dtype}, expected uint8 pixel values 0-255"
+        )
+    if labels.size != len(images) or not np.issubdtype(labels.dtype, np.integer):
+        raise DataError(
+            f"{file}: {keys[1]} holds {labels.size} values of dtype {labels.dtype}, "
+            f"expected {len(images)} whole-number labels"
+        )
+    labels = labels.reshape(-1).astype(np.int64)
     check_images(images, labels, num_classes=len(PNEUMONIA_CLASSES))
     return DataBundle(
         name=NAME,

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from tqdm import tqdm
 
-from .errors import ChecksumError, DataNotFoundError
+from .errors import CacheNotWritableError, ChecksumError, DataError, DataNotFoundError
 from .registry import DataSet, get
 
 _CHUNK = 1 << 20
@@ -48,12 +48,18 @@ def mirror_dirs() -> list[Path]:
     return [Path(p).expanduser().resolve() for p in raw.split(os.pathsep) if p.strip()]
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
 def offline() -> bool:
-    return os.environ.get("MEDAI_OFFLINE", "").strip().lower() in {
-        "1",
-        "true",
-        "yes",
-    }
+    """Whether ``$MEDAI_OFFLINE`` forbids downloads (1/true/yes/on; 0/false/no/off or unset allow)."""
+    value = os.environ.get("MEDAI_OFFLINE", "").strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise DataError(
+            f"MEDAI_OFFLINE={os.environ['MEDAI_OFFLINE']!r} is neither true (1, true, yes, on) "
+            "nor false (0, false, no, off, or unset)"
+        )
+    return value in _TRUE
 
 
 def sha256_of(path: Path) -> str:
@@ -154,10 +160,18 @@ def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) 
         )
     url = dataset.url(path)
     expected = dataset.sha256(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-    )
+    created = _missing_folders(target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except OSError as error:
+        _remove_empty(created)
+        raise CacheNotWritableError(
+            f"cannot write to the data cache {cache_dir()} ({error.strerror or error}); "
+            "set MEDAI_DATA_DIR to a writable folder"
+        ) from None
     partial = Path(handle.name)
     try:
         digest = hashlib.sha256()
@@ -189,9 +203,29 @@ def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) 
         _remember_verified(target, expected)
     # urllib's URLError is an OSError; a broken HTTP exchange raises HTTPException.
     except (OSError, http.client.HTTPException, ValueError) as error:
+        partial.unlink(missing_ok=True)
+        _remove_empty(created)  # a failed download leaves no empty folders behind
         raise _not_found(dataset, path, f"download failed: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this process created, deepest first, if they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def local_file(name: str | DataSet, file: str) -> Path:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .bundle import DataBundle, credits
-from .errors import DataError
+from .errors import DataError, reading
 from .resolve import local_file
 
 NAME = "uci-splice-junction"
@@ -22,7 +22,8 @@ def load_splice_junction() -> DataBundle:
     """``data`` the 60-letter sequences (upper case, IUPAC ambiguity letters kept), ``target`` the
     class index into ``target_names`` (EI, IE, N); ``frame`` adds each sequence's instance name."""
     file = local_file(NAME, "splice.csv")
-    table = pd.read_csv(file, skipinitialspace=True)
+    with reading(file):
+        table = pd.read_csv(file, skipinitialspace=True, dtype=str)
     expected = {"label", "instance_name", "sequence"}
     if not expected <= set(table.columns):
         raise DataError(

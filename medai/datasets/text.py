@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..core.errors import InputError, InputTypeError
 from .bundle import DataBundle, credits
+from .errors import DataError, reading
 from .resolve import local_file
 
 NCBI_TAGS = ("O", "B-Disease", "I-Disease")
@@ -32,6 +34,10 @@ def parse_conll(
     naming the line, so a corrupt or foreign file fails at once rather than
     training on wrong labels.
     """
+    if not isinstance(text, str):
+        raise InputTypeError(
+            f"{source}: expected text (str), got {type(text).__name__}"
+        )
     sentences, tokens, tags = [], [], []
     allowed = set(allowed_tags)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -42,11 +48,11 @@ def parse_conll(
             continue
         token, sep, tag = line.rpartition("\t")
         if not sep or not token:
-            raise ValueError(
+            raise InputError(
                 f"{source}, line {number}: expected 'token<TAB>tag', got {line!r}"
             )
         if tag not in allowed:
-            raise ValueError(
+            raise InputError(
                 f"{source}, line {number}: unknown tag {tag!r}; allowed: {sorted(allowed)}"
             )
         tokens.append(token)
@@ -62,7 +68,10 @@ def load_ncbi_disease(split: str) -> DataBundle:
     if split not in NCBI_SPLITS:
         raise ValueError(f"split must be one of {sorted(NCBI_SPLITS)}, got {split!r}")
     file = local_file("ncbi-disease", NCBI_SPLITS[split])
-    sentences = parse_conll(file.read_text("utf-8"), source=str(file))
+    with reading(file):
+        sentences = parse_conll(file.read_text("utf-8"), source=str(file))
+    if not sentences:
+        raise DataError(f"{file} holds no sentences")
     return DataBundle(
         name="ncbi-disease",
         data=sentences,
@@ -77,19 +86,23 @@ def load_ncbi_disease(split: str) -> DataBundle:
 def load_medical_abstracts() -> DataBundle:
     """2,888 abstracts (the only split published openly): ``data`` the texts, ``target`` the
     class 0-4, ``target_names`` the conditions; ``frame`` has text, label and condition."""
-    texts = pd.read_csv(local_file("medical-abstracts", "medical_tc_test.csv"))
-    names = pd.read_csv(local_file("medical-abstracts", "medical_tc_labels.csv"))
-    mapping = dict(zip(names["condition_label"], names["condition_name"]))
-    frame = pd.DataFrame(
-        {
-            "text": texts["medical_abstract"].astype(str),
-            "label": texts["condition_label"].astype(int) - 1,
-            "condition": texts["condition_label"].map(mapping),
-        }
-    )
+    texts_file = local_file("medical-abstracts", "medical_tc_test.csv")
+    names_file = local_file("medical-abstracts", "medical_tc_labels.csv")
+    with reading(names_file):
+        names = pd.read_csv(names_file)
+        mapping = dict(zip(names["condition_label"], names["condition_name"]))
+    with reading(texts_file):
+        texts = pd.read_csv(texts_file)
+        frame = pd.DataFrame(
+            {
+                "text": texts["medical_abstract"].astype(str),
+                "label": texts["condition_label"].astype(int) - 1,
+                "condition": texts["condition_label"].map(mapping),
+            }
+        )
     if frame["condition"].isna().any():
-        raise ValueError(
-            "an abstract has a condition label that the labels file does not name"
+        raise DataError(
+            f"{texts_file}: an abstract has a condition label that {names_file.name} does not name"
         )
     return DataBundle(
         name="medical-abstracts",

@@ -14,6 +14,8 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels import apply_modality_lut
 from scipy.ndimage import zoom
 
+from ..core.errors import InputError
+
 # (centre, width) in HU; common radiology presets.
 WINDOWS: dict[str, tuple[float, float]] = {
     "lung": (-600.0, 1500.0),
@@ -23,13 +25,22 @@ WINDOWS: dict[str, tuple[float, float]] = {
 }
 
 
-class DicomError(ValueError):
-    """The file cannot be used as an image: not DICOM, or no pixel data."""
+class DicomError(InputError):
+    """The file cannot be used as an image: not DICOM, damaged, no pixel data, or undecodable."""
 
 
 def read_dicom(path: str | Path) -> pydicom.Dataset:
-    """Read a DICOM file that carries an image; clear errors otherwise."""
+    """Read a DICOM file that carries a decodable image; a ``DicomError`` naming the file otherwise.
+
+    The pixels are decoded here, once, so that a truncated file, a header that
+    promises more pixels than the file holds, or a compression no installed
+    decoder reads fails now, with the file's name, and not later inside pydicom.
+    """
+    if not isinstance(path, (str, Path)):
+        raise DicomError(f"path must be a str or Path, got {type(path).__name__}")
     path = Path(path)
+    if path.is_dir():
+        raise DicomError(f"{path} is a folder, not a DICOM file")
     if not path.is_file():
         raise FileNotFoundError(f"no DICOM file at {path}")
     try:
@@ -38,11 +49,29 @@ def read_dicom(path: str | Path) -> pydicom.Dataset:
         raise DicomError(
             f"{path} is not a DICOM file (no 'DICM' marker after the 128-byte preamble): {error}"
         ) from None
-    if "PixelData" not in ds:
+    except Exception as error:  # pydicom reports damaged files in many ways
         raise DicomError(
-            f"{path} is DICOM but has no pixel data (SOP class: {ds.get('SOPClassUID', 'unknown')}); "
+            f"{path} is damaged: pydicom cannot parse it ({type(error).__name__}: {error})"
+        ) from None
+    if "PixelData" not in ds:
+        if "SOPClassUID" not in ds:
+            raise DicomError(
+                f"{path} has a DICOM header but no readable data set after it: "
+                "the file is truncated or damaged"
+            )
+        raise DicomError(
+            f"{path} is DICOM but has no pixel data (SOP class: {ds.SOPClassUID}); "
             "it may be a report or a structured document"
         )
+    try:
+        ds.pixel_array  # decoded once here; pydicom keeps the array
+    except Exception as error:
+        syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+        raise DicomError(
+            f"{path}: the pixel data cannot be decoded ({str(error).splitlines()[0]}); "
+            f"transfer syntax {getattr(syntax, 'name', syntax)}, "
+            f"{ds.get('Rows', '?')} x {ds.get('Columns', '?')} pixels declared"
+        ) from None
     return ds
 
 

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError, InputTypeError
+
 PHI_TYPES = (
     "NAME", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "MRN", "ACCOUNT", "ADDRESS", "ZIP", "URL", "IP",
 )  # fmt: skip
@@ -178,12 +180,12 @@ def _check_text(text) -> str:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ValueError(
+            raise InputError(
                 f"the note is not valid UTF-8 (byte {error.start}: {text[error.start : error.start + 1]!r}); "
                 "decode it with its real encoding first"
             ) from None
     if not isinstance(text, str):
-        raise TypeError(
+        raise InputTypeError(
             f"expected text (str or UTF-8 bytes), got {type(text).__name__}"
         )
     return text
@@ -233,7 +235,8 @@ def deidentify(
     text: str | bytes, patient_id: str, secret: str
 ) -> tuple[str, list[Span]]:
     """Replace the PHI of ``text``; returns the new text and the spans that were replaced."""
-    spans, dates = _find_phi(_check_text(text))
+    text = _check_text(text)
+    spans, dates = _find_phi(text)
     days = date_shift_days(patient_id, secret)
     pieces, cursor = [], 0
     for span in spans:

@@ -1,0 +1,245 @@
+"""Every entry point that reads a user's file or value, fed what a fuzzer would feed it.
+
+Each case must either work or raise a ``medai`` error (``MedaiError``) whose message
+names the input: never another exception type from deep inside numpy, pandas, wfdb,
+pydicom or torch, never a silent success on damaged data, and never a file left behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from pydicom.data import get_testdata_file
+
+from medai import datasets
+from medai.core.checkpoint import load_checkpoint
+from medai.core.checks import check_images
+from medai.core.errors import MedaiError
+from medai.datasets import chipseq, gse7390, heart, pneumoniamnist, splice, text
+from medai.datasets.chipseq import read_fasta
+from medai.datasets.physionet import parse_annotation_text, read_wfdb_record
+from medai.datasets.text import parse_conll
+from medai.imaging.dicom import read_dicom
+from medai.monitoring.quality import check_signal
+from medai.text.deid import deidentify
+
+RNG = np.random.default_rng(2026)
+KINDS = ("empty", "random-bytes", "truncated", "directory")
+
+
+def _mirror_bytes(name: str, file: str) -> bytes:
+    return (datasets.path(name, [file]) / file).read_bytes()
+
+
+def _checkpoint_bytes(tmp: Path) -> bytes:
+    torch.save({"weight": torch.arange(64.0)}, tmp / "valid.pt")
+    return (tmp / "valid.pt").read_bytes()
+
+
+# entry point -> (file name it is given, valid content, how to call it on a path)
+def _loader(module, load, only: str | None = None):
+    """Call a registry loader with its file (or only the file ``only``) replaced by ``path``.
+
+    The registry's sha256 check would refuse a damaged file first; this tests the parsing after it.
+    """
+    real = module.local_file
+
+    def call(path: Path, monkeypatch):
+        monkeypatch.setattr(
+            module,
+            "local_file",
+            lambda name, file: path if only in (None, file) else real(name, file),
+        )
+        return load()
+
+    return call
+
+
+def _direct(function):
+    return lambda path, monkeypatch: function(path)
+
+
+ENTRY_POINTS = {
+    "read_dicom": (
+        "scan.dcm",
+        lambda tmp: Path(get_testdata_file("CT_small.dcm")).read_bytes(),
+        _direct(read_dicom),
+    ),
+    "load_checkpoint": ("model.pt", _checkpoint_bytes, _direct(load_checkpoint)),
+    "load_pneumoniamnist": (
+        "pneumoniamnist.npz",
+        lambda tmp: _mirror_bytes("pneumoniamnist-subset", "pneumoniamnist.npz"),
+        _loader(pneumoniamnist, lambda: datasets.load_pneumoniamnist("val")),
+    ),
+    "load_splice_junction": (
+        "splice.csv",
+        lambda tmp: _mirror_bytes("uci-splice-junction", "splice.csv"),
+        _loader(splice, datasets.load_splice_junction),
+    ),
+    "load_uci_heart_disease": (
+        "processed.va.data",
+        lambda tmp: _mirror_bytes("uci-heart-disease", "processed.va.data"),
+        _loader(heart, lambda: datasets.load_uci_heart_disease(["va"])),
+    ),
+    "load_chipseq_oct4_mafk": (
+        "peaks.fa",
+        lambda tmp: _mirror_bytes("chipseq-oct4-mafk", "sample_test.fa"),
+        _loader(chipseq, lambda: datasets.load_chipseq_oct4_mafk("test")),
+    ),
+    "load_breast_cancer_gse7390": (
+        "gse7390.arff",
+        lambda tmp: _mirror_bytes(
+            "breast-cancer-gse7390", "breast_cancer_GSE7390-metastasis.arff"
+        ),
+        _loader(gse7390, datasets.load_breast_cancer_gse7390),
+    ),
+    "load_ncbi_disease": (
+        "devel.tsv",
+        lambda tmp: _mirror_bytes("ncbi-disease", "conll/devel.tsv"),
+        _loader(text, lambda: datasets.load_ncbi_disease("devel")),
+    ),
+    "load_medical_abstracts": (
+        "abstracts.csv",
+        lambda tmp: _mirror_bytes("medical-abstracts", "medical_tc_test.csv"),
+        _loader(text, datasets.load_medical_abstracts, only="medical_tc_test.csv"),
+    ),
+}
+
+
+def damaged(kind: str, valid: bytes, target: Path) -> Path:
+    """Write the ``kind`` of damaged input at ``target`` (a folder for 'directory')."""
+    if kind == "directory":
+        target.mkdir()
+        return target
+    content = {
+        "empty": b"",
+        "random-bytes": RNG.bytes(4096),
+        # cut inside a record, not at a line boundary
+        "truncated": valid[: len(valid) // 2 + 7],
+    }[kind]
+    target.write_bytes(content)
+    return target
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_damaged_files_raise_a_medai_error_naming_the_file(
+    entry, kind, tmp_path, monkeypatch
+):
+    name, valid, call = ENTRY_POINTS[entry]
+    valid_bytes = valid(tmp_path)
+    (tmp_path / "input").mkdir()
+    target = damaged(kind, valid_bytes, tmp_path / "input" / name)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(MedaiError) as caught:
+        call(target, monkeypatch)
+    assert name in str(caught.value), str(caught.value)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_the_valid_file_still_loads(entry, tmp_path, monkeypatch):
+    name, valid, call = ENTRY_POINTS[entry]
+    path = tmp_path / name
+    path.write_bytes(valid(tmp_path))
+    assert call(path, monkeypatch) is not None
+
+
+@pytest.mark.parametrize("kind", ["empty", "random-bytes", "truncated"])
+@pytest.mark.parametrize("part", ["hea", "dat"])
+def test_damaged_wfdb_records_raise_a_medai_error_naming_the_header(
+    part, kind, tmp_path
+):
+    folder = datasets.path("mitbih-arrhythmia", ["100.hea", "100.dat"])
+    for suffix in ("hea", "dat"):
+        (tmp_path / f"100.{suffix}").write_bytes(
+            (folder / f"100.{suffix}").read_bytes()
+        )
+    (tmp_path / f"100.{part}").unlink()
+    valid = (folder / f"100.{part}").read_bytes()
+    # cut the header inside its signal lines (the comment lines after them do not matter)
+    damaged(kind, valid[:60] if part == "hea" else valid, tmp_path / f"100.{part}")
+    with pytest.raises(MedaiError, match="100.hea"):
+        read_wfdb_record(tmp_path / "100.hea")
+
+
+TEXT_PARSERS = {
+    "parse_conll": lambda value: parse_conll(value, source="input.tsv"),
+    "parse_annotation_text": parse_annotation_text,
+    "read_fasta": lambda value: read_fasta(value, source="input.fa"),
+}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, 42, b"\xff\xfe", RNG.bytes(64).decode("latin-1"), "", "\x00" * 10],
+    ids=["none", "int", "bytes", "random-text", "empty", "nul"],
+)
+@pytest.mark.parametrize("parser", TEXT_PARSERS)
+def test_text_parsers_work_or_raise_a_medai_error(parser, value):
+    try:
+        TEXT_PARSERS[parser](value)
+    except MedaiError:
+        pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "image.png",
+        [[1, 2]],
+        np.array(["a", "b"]),
+        np.zeros((2, 3)),
+        np.full((1, 4, 4), np.nan),
+    ],
+    ids=["none", "str", "list", "strings", "2d", "nan"],
+)
+def test_image_checks_raise_a_medai_error(value):
+    with pytest.raises(MedaiError):
+        check_images(value)
+
+
+@pytest.mark.parametrize(
+    "signal, fs",
+    [
+        (None, 360),
+        ("ecg", 360),
+        (np.array(["1.0", "x"] * 400), 360),
+        (np.zeros((2, 800)), 360),
+        (np.full(800, np.nan), 360),
+        (np.zeros(800), "360"),
+        (np.random.default_rng(0).normal(size=800), np.float32(360)),
+    ],
+    ids=["none", "str", "strings", "2d", "nan", "fs-str", "fs-float32"],
+)
+def test_signal_checks_work_or_raise_a_medai_error(signal, fs):
+    try:
+        out = check_signal(signal, fs, name="ECG")
+    except MedaiError as error:
+        assert "ECG" in str(error)
+    else:
+        assert out.dtype == np.float64 and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        None,
+        3.5,
+        b"caf\xe9",
+        ["a note"],
+        "",
+        "\x00\x01",
+        RNG.bytes(200).decode("latin-1"),
+    ],
+)
+def test_deidentify_works_or_raises_a_medai_error(note):
+    try:
+        text, spans = deidentify(note, "P1", "secret")
+    except MedaiError:
+        return
+    assert isinstance(text, str) and all(s.end <= len(note) for s in spans)
