@@ -62,15 +62,22 @@ def test_the_model_as_written_fails_on_28_pixel_images():
     )
 
 
-def test_benchmark_prints_side_by_side_ratios():
+def test_benchmark_prints_side_by_side_ratios(tmp_path):
+    record = tmp_path / "bench.txt"
     command = [sys.executable, "-m", "medai", "bench", "imaging", "--images", "256",
-               "--epochs", "1", "--repeats", "3"]  # fmt: skip
+               "--epochs", "1", "--repeats", "3", "--record", str(record)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     for expected in ("source pipeline (PIL per item)", "medai.core.train.fit", "speed-up",
                      "eager", "TorchScript", "ONNX Runtime"):  # fmt: skip
         assert expected in out, out
+    header, _, body = record.read_text().partition("torch ")
+    for field in ("# command: python -m medai bench imaging --model source-cnn", "# commit: ",
+                  "# recorded: ", "# machine: ", "# versions: python "):  # fmt: skip
+        assert field in header, header
+    assert "--images 256 --epochs 1 --batch-size 128 --repeats 3" in header
+    assert "torch " + body in out  # the tables, copied unchanged
     usage = subprocess.run(
         [sys.executable, "-m", "medai", "bench"], capture_output=True, text=True
     )

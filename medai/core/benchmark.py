@@ -1,12 +1,20 @@
-"""Benchmark harness: time a callable fairly (warm-up, device synchronisation, median of repeats)."""
+"""Benchmark harness: time a callable fairly (warm-up, device synchronisation, median of repeats),
+and record results with the commit, date, machine and versions that produced them."""
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
+import subprocess
 import time
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 import torch
+
+from .versions import versions
 
 
 def synchronize(device: torch.device) -> None:
@@ -36,3 +44,88 @@ def median_ms(
         synchronize(device)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+# --- recorded results --------------------------------------------------------------------
+
+# What a recorded benchmark measures: a later change to any of these makes the record stale.
+MEASURED_CODE = (
+    "medai/core",
+    "medai/imaging/bench.py",
+    "medai/imaging/source_example.py",
+    "medai/imaging/resnet.py",
+    "medai/imaging/arrays.py",
+)
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=_ROOT, capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def record_header(command: str) -> str:
+    """Comment lines that say what produced a record: command, commit, date, machine, versions."""
+    commit = _git("rev-parse", "HEAD") or "unknown (not a git checkout)"
+    dirty = _git("status", "--porcelain", "--", *MEASURED_CODE)
+    if dirty:
+        commit += " + uncommitted changes to the measured code"
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    lines = [
+        "medai benchmark record: the command's output below is copied unchanged",
+        f"command: {command}",
+        f"commit: {commit}",
+        f"recorded: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, {gpu}",
+        "versions: "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in versions("onnxruntime").items()
+            if k not in ("platform", "device")
+        ),
+    ]
+    return "".join(f"# {line}\n" for line in lines)
+
+
+def write_record(path: str | Path, command: str, output: str) -> Path:
+    """Write ``output`` under ``record_header(command)`` to ``path``, atomically (temp file, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(record_header(command) + output)
+    os.replace(partial, path)
+    return path
+
+
+def recorded_commit(path: str | Path) -> str | None:
+    """The commit a record was made at, read from its header (None if there is none)."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("# commit: "):
+            return line.removeprefix("# commit: ").strip()
+    return None
+
+
+def record_is_current(path: str | Path) -> tuple[bool, str]:
+    """Whether the record was made at or after the last commit that changed the measured code."""
+    commit = recorded_commit(path)
+    last_change = _git("log", "-1", "--format=%H", "--", *MEASURED_CODE)
+    if commit is None:
+        return False, f"{path} has no '# commit:' line"
+    if last_change is None:
+        return True, "no git history here to compare with"
+    if " + " in commit or len(commit) != 40:
+        return False, f"{path} was recorded at {commit!r}, not at a clean commit"
+    if _git("merge-base", "--is-ancestor", last_change, commit) is None:
+        return False, (
+            f"{path} was recorded at {commit[:10]}, before the measured code last changed "
+            f"({last_change[:10]}); re-run the command in its header with --record"
+        )
+    return (
+        True,
+        f"recorded at {commit[:10]}, measured code last changed at {last_change[:10]}",
+    )

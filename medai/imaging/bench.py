@@ -8,8 +8,10 @@ printed as ratios; absolute numbers depend on the machine and are printed too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import statistics
+import sys
 import time
 import warnings
 from typing import Callable
@@ -20,7 +22,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from ..core.benchmark import median_ms, synchronize
+from ..core.benchmark import median_ms, synchronize, write_record
 from ..core.runtime import pick_device, seed_everything
 from ..core.source_cnn import SourceCNN
 from ..core.train import TrainConfig, fit
@@ -171,6 +173,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--repeats", type=int, default=50, help="timed inference calls per setting"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="also write the output to FILE under a header with the commit, date, machine "
+        "and versions (benchmarks/results/ keeps the book's records)",
+    )
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command that reproduces ``args`` (every option spelled out)."""
+    options = ["model", "device", "images", "epochs", "batch_size", "repeats", "seed"]
+    return "python -m medai bench imaging " + " ".join(
+        f"--{name.replace('_', '-')} {getattr(args, name)}" for name in options
+    )
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -183,9 +199,32 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    """Measure and print both tables; arguments as ``add_arguments`` declares them."""
+    """Measure and print both tables; with ``--record`` also write them to a file."""
     check_arguments(args)
+    if not getattr(args, "record", None):
+        _measure(args)
+        return
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
+        _measure(args)
+    path = write_record(args.record, command_line(args), captured.getvalue())
+    print(f"\nrecorded in {path}")
 
+
+class _Tee(io.TextIOBase):
+    """Write to the screen and to a buffer at once."""
+
+    def __init__(self, *streams) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+
+def _measure(args: argparse.Namespace) -> None:
+    """Both tables: training throughput, then inference latency."""
     train, val = load_pneumoniamnist("train"), load_pneumoniamnist("val")
     pick = np.random.default_rng(args.seed).permutation(len(train))[: args.images]
     images, labels = train.data[pick], train.target[pick]
