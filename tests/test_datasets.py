@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -166,3 +168,16 @@ def test_glucose_cohort_is_simulated_and_labelled_as_such():
     assert (cohort.data["patient"] == "adult#001").all()
     with pytest.raises(ValueError, match="unknown virtual patient"):
         datasets.make_glucose_cohort(["adult#099"], days=0.1, workers=1)
+
+
+def test_notebook_01_states_the_download_size_of_the_written_chapters():
+    import nbformat
+
+    from medai.background.concepts import WRITTEN_CHAPTERS
+
+    written = {int(chapter) for chapter in WRITTEN_CHAPTERS}
+    used = [n for n, d in datasets.REGISTRY.items() if written & set(d.chapters)]
+    megabytes = datasets.catalogue().loc[used, "size (MB)"].sum()
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "01_data.ipynb"
+    header = nbformat.read(notebook, as_version=4).cells[0].source
+    assert f"about {round(megabytes)} MB" in header

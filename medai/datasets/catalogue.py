@@ -24,7 +24,8 @@ def _megabytes(dataset: DataSet, folder: Path | None) -> float | None:
 
 
 def catalogue() -> pd.DataFrame:
-    """One row per data set: title, file count, size on disk (MB, where present), licence, where found."""
+    """One row per data set: title, file count, size on disk (MB, where present), the chapters
+    that use it, licence, and where it is found."""
     rows = []
     for dataset in REGISTRY.values():
         folder = complete_folder(dataset)
@@ -34,6 +35,7 @@ def catalogue() -> pd.DataFrame:
                 "title": dataset.title,
                 "files": len(dataset.files),
                 "size (MB)": _megabytes(dataset, folder),
+                "chapters": ", ".join(map(str, dataset.chapters)),
                 "licence": dataset.licence,
                 "available in": _where(folder),
             }

@@ -39,6 +39,7 @@ class DataSet:
     sources: tuple[tuple[str, str], ...]
     checksums: Mapping[str, str] = field(repr=False)
     notes: str = ""
+    chapters: tuple[int, ...] = ()  # the chapters that use it, planned ones included
 
     @property
     def files(self) -> list[str]:
@@ -101,6 +102,7 @@ _PHYSIONET_CITATION = "Goldberger AL et al. PhysioBank, PhysioToolkit, and Physi
 _DATASETS = [
     _declare(
         "pneumoniamnist-subset",
+        chapters=(1, 3, 8, 10),
         title="PneumoniaMNIST 28x28 chest X-rays (reduced-train copy: train 3882, val 524, test 624)",
         homepage="https://medmnist.com/",
         licence="CC BY 4.0",
@@ -118,6 +120,7 @@ _DATASETS = [
     ),
     _declare(
         "mitbih-arrhythmia",
+        chapters=(6,),
         title="MIT-BIH Arrhythmia Database, 10 records with reference beat annotations",
         homepage="https://physionet.org/content/mitdb/1.0.0/",
         licence="ODC-By 1.0",
@@ -140,6 +143,7 @@ _DATASETS = [
     ),
     _declare(
         "physionet-wfdb-samples",
+        chapters=(6,),
         title="PhysioNet sample records: ICU ECG+PPG (Challenge 2015), ECG+ABP (MIMIC), 15-lead PTB ECG",
         homepage="https://physionet.org/",
         licence="ODC-By 1.0 (PhysioNet databases)",
@@ -153,6 +157,7 @@ _DATASETS = [
     ),
     _declare(
         "ncbi-disease",
+        chapters=(4,),
         title="NCBI Disease corpus (793 PubMed abstracts), original release and CoNLL BIO splits",
         homepage="https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/",
         licence="Public domain (United States Government Work)",
@@ -166,6 +171,7 @@ _DATASETS = [
     ),
     _declare(
         "medical-abstracts",
+        chapters=(1, 4),
         title="Medical Abstracts text classification corpus, test split (2888 abstracts, 5 classes)",
         homepage="https://github.com/sebischair/Medical-Abstracts-TC-Corpus",
         licence="CC BY-SA 3.0",
@@ -180,6 +186,7 @@ _DATASETS = [
     ),
     _declare(
         "uci-splice-junction",
+        chapters=(1, 5),
         title="UCI splice-junction gene sequences (3190 x 60 nt, EI / IE / N)",
         homepage="https://archive.ics.uci.edu/dataset/69/molecular+biology+splice+junction+gene+sequences",
         licence="CC BY 4.0",
@@ -194,6 +201,7 @@ _DATASETS = [
     ),
     _declare(
         "medquad",
+        chapters=(7,),
         title="MedQuAD: 16,412 medical question-answer pairs from NIH web sites (subsets 1-9)",
         homepage="https://github.com/abachaa/MedQuAD",
         licence="CC BY 4.0",
@@ -207,6 +215,7 @@ _DATASETS = [
     ),
     _declare(
         "uci-heart-disease",
+        chapters=(8, 9, 10),
         title="UCI Heart Disease, four centres (Cleveland, Hungarian, Switzerland, VA Long Beach), 14 attributes",
         homepage="https://archive.ics.uci.edu/dataset/45/heart+disease",
         licence="CC BY 4.0",
@@ -224,6 +233,7 @@ _DATASETS = [
     ),
     _declare(
         "chipseq-oct4-mafk",
+        chapters=(5,),
         title="ChIP-seq peaks (200 bp, human): Oct4 3,897 + 100 test, MafK 3,900 + 100 test",
         homepage="https://github.com/BIMSBbioinfo/janggu",
         licence="GPL-3.0 (janggu resources); ENCODE data released for unrestricted use",
@@ -241,6 +251,7 @@ _DATASETS = [
     ),
     _declare(
         "breast-cancer-gse7390",
+        chapters=(5,),
         title="GSE7390 (TRANSBIG): 198 breast cancers, 76-gene signature + clinical, time to distant metastasis",
         homepage="https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc=GSE7390",
         licence="Public (NCBI GEO; cite the submitters)",
