@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .core.errors import MedaiError
 from .core.profiles import PROFILES
 from .datasets import errors as data_errors
 
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, data_errors.UnknownDataSetError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (data_errors.DataError, ValueError, RuntimeError, OSError) as error:
+    except (MedaiError, ValueError, RuntimeError, OSError) as error:
         message = str(error).splitlines()[0] if args.command != "data" else str(error)
         print(f"{parser.prog}: error: {message}", file=sys.stderr)
         return EXIT_FAILED

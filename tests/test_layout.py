@@ -91,3 +91,15 @@ def test_the_package_docstring_lists_every_subpackage():
 
     for folder in sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py")):
         assert f"\n{folder} " in medai.__doc__, folder
+
+
+def test_medai_raises_its_own_errors_for_bad_input():
+    """A deliberate ValueError/KeyError/TypeError is a medai error class (InputError and kin)."""
+    generic = {"ValueError", "KeyError", "TypeError"}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = getattr(node.exc.func, "id", None)
+                assert name not in generic, (
+                    f"{path.relative_to(PACKAGE)}:{node.lineno} raises {name}; use medai.core.errors"
+                )

@@ -14,6 +14,7 @@ from typing import Callable
 
 import torch
 
+from .errors import InputError
 from .versions import versions
 
 
@@ -33,7 +34,7 @@ def median_ms(
 ) -> float:
     """Median wall-clock milliseconds of ``run(x)`` over ``repeats`` calls, after ``warmup`` calls."""
     if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}")
+        raise InputError(f"repeats must be at least 1, got {repeats}")
     for _ in range(warmup):
         run(x)
     synchronize(device)

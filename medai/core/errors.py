@@ -16,3 +16,14 @@ class InputError(MedaiError, ValueError):
 
 class InputTypeError(InputError, TypeError):
     """An argument is of the wrong type (also a ``TypeError``)."""
+
+
+class InputKeyError(InputError, KeyError):
+    """A name (channel, window, profile ...) that is not among the known ones (also a ``KeyError``)."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class DeviceError(MedaiError, RuntimeError):
+    """The compute device asked for is not available here."""

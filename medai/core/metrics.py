@@ -12,6 +12,8 @@ import pandas as pd
 from scipy.stats import rankdata
 from sklearn.metrics import f1_score, roc_curve
 
+from .errors import InputError
+
 METRICS = (
     "AUROC",
     "accuracy",
@@ -28,13 +30,13 @@ def _binary_inputs(y_true, score) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y_true).reshape(-1)
     s = np.asarray(score, dtype=float).reshape(-1)
     if y.shape != s.shape:
-        raise ValueError(f"{len(y)} labels but {len(s)} scores")
+        raise InputError(f"{len(y)} labels but {len(s)} scores")
     if len(y) == 0:
-        raise ValueError("no cases to evaluate")
+        raise InputError("no cases to evaluate")
     if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"labels must be 0 or 1, got values {np.unique(y)[:5]}")
+        raise InputError(f"labels must be 0 or 1, got values {np.unique(y)[:5]}")
     if not np.isfinite(s).all():
-        raise ValueError("scores contain NaN or infinite values")
+        raise InputError("scores contain NaN or infinite values")
     return y.astype(int), s
 
 
@@ -64,7 +66,7 @@ def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
 
 def _check_probabilities(p: np.ndarray) -> None:
     if p.min() < 0 or p.max() > 1:
-        raise ValueError(
+        raise InputError(
             f"probabilities must lie in [0, 1]; got {p.min():.3g}..{p.max():.3g}"
         )
 
@@ -141,11 +143,11 @@ def binary_report(
     y, p = _binary_inputs(y_true, prob)
     _check_probabilities(p)
     if len(np.unique(y)) < 2:
-        raise ValueError("the evaluation set needs both classes (0 and 1)")
+        raise InputError("the evaluation set needs both classes (0 and 1)")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+        raise InputError(f"confidence must be in (0, 1), got {confidence}")
     if n_boot < 1:
-        raise ValueError(f"n_boot must be at least 1, got {n_boot}")
+        raise InputError(f"n_boot must be at least 1, got {n_boot}")
     point = _metric_rows(y[None, :], p[None, :], threshold, n_bins)
     rng = np.random.default_rng(seed)
     index = rng.integers(0, len(y), size=(n_boot, len(y)))
@@ -164,7 +166,7 @@ def youden_threshold(y_true, prob) -> float:
     """The threshold that maximises sensitivity + specificity - 1 (choose it on validation data)."""
     y, p = _binary_inputs(y_true, prob)
     if len(np.unique(y)) < 2:
-        raise ValueError("choosing a threshold needs both classes (0 and 1)")
+        raise InputError("choosing a threshold needs both classes (0 and 1)")
     fpr, tpr, thresholds = roc_curve(y, p)
     return float(thresholds[int(np.argmax(tpr - fpr))])
 
@@ -201,10 +203,10 @@ def iou(pred, target) -> float:
 def _masks(pred, target) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(pred), np.asarray(target)
     if a.shape != b.shape:
-        raise ValueError(f"mask shapes differ: {a.shape} vs {b.shape}")
+        raise InputError(f"mask shapes differ: {a.shape} vs {b.shape}")
     for name, m in (("prediction", a), ("target", b)):
         if not np.isin(m, (0, 1)).all():
-            raise ValueError(
+            raise InputError(
                 f"the {name} mask must hold only 0 and 1 (threshold it first)"
             )
     return a.astype(bool), b.astype(bool)

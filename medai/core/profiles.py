@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .errors import InputError
+
 PROFILES = ("smoke", "default", "full")
 
 
@@ -16,19 +18,19 @@ def settings_for(
     only in one of them.
     """
     if profile not in PROFILES:
-        raise ValueError(
+        raise InputError(
             f"profile must be one of {', '.join(PROFILES)}; got {profile!r}"
         )
     if "smoke" not in table or "default" not in table:
-        raise ValueError("a profile table needs at least 'smoke' and 'default' entries")
+        raise InputError("a profile table needs at least 'smoke' and 'default' entries")
     keys = set(table["default"])
     for name, entry in table.items():
         if name not in PROFILES:
-            raise ValueError(
+            raise InputError(
                 f"unknown profile {name!r} in table; allowed: {', '.join(PROFILES)}"
             )
         if set(entry) != keys:
-            raise ValueError(
+            raise InputError(
                 f"profile {name!r} defines {sorted(entry)}, but 'default' defines {sorted(keys)}"
             )
     return dict(table.get(profile, table["default"]))

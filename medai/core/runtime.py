@@ -8,6 +8,8 @@ import random
 import numpy as np
 import torch
 
+from .errors import DeviceError, InputError
+
 
 def seed_everything(seed: int, deterministic: bool = True) -> None:
     """Seed Python, NumPy and PyTorch; ask PyTorch for deterministic kernels where they exist.
@@ -16,7 +18,7 @@ def seed_everything(seed: int, deterministic: bool = True) -> None:
     instead of failing), so the same notebook runs on CPU and GPU.
     """
     if not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+        raise InputError(f"seed must be a non-negative int, got {seed!r}")
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -39,15 +41,15 @@ def pick_device(preference: str = "auto") -> torch.device:
     try:
         device = torch.device(preference)
     except RuntimeError:
-        raise ValueError(
+        raise InputError(
             f"unknown device {preference!r}; use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'"
         ) from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(
+        raise DeviceError(
             "device='cuda' was asked for but no CUDA GPU is visible; use device='auto' or 'cpu'"
         )
     if device.type == "mps" and not torch.backends.mps.is_available():
-        raise RuntimeError(
+        raise DeviceError(
             "device='mps' was asked for but Apple MPS is not available; use 'auto' or 'cpu'"
         )
     return device

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import InputError
+
 
 def stratified_subsample(
     groups, *, size: int | None = None, per_group: int | None = None, seed: int = 0
@@ -15,10 +17,10 @@ def stratified_subsample(
     each drawn without replacement from one seeded generator.
     """
     if (size is None) == (per_group is None):
-        raise ValueError("give exactly one of size and per_group")
+        raise InputError("give exactly one of size and per_group")
     groups = np.asarray(groups)
     if groups.ndim != 1 or len(groups) == 0:
-        raise ValueError(
+        raise InputError(
             f"groups must be a non-empty 1-D array, got shape {groups.shape}"
         )
     rng = np.random.default_rng(seed)
@@ -28,7 +30,7 @@ def stratified_subsample(
         share = len(members) / len(groups)
         want = round(size * share) if per_group is None else per_group
         if not 0 <= want <= len(members):
-            raise ValueError(
+            raise InputError(
                 f"group {group.item()!r} has {len(members)} items; cannot draw {want} without replacement"
             )
         picks.append(rng.choice(members, want, replace=False))
@@ -38,5 +40,5 @@ def stratified_subsample(
 def random_subset(n_items: int, size: int, seed: int = 0) -> np.ndarray:
     """Sorted indices of ``size`` of ``n_items`` items, drawn without replacement."""
     if not 0 <= size <= n_items:
-        raise ValueError(f"cannot draw {size} of {n_items} items")
+        raise InputError(f"cannot draw {size} of {n_items} items")
     return np.sort(np.random.default_rng(seed).permutation(n_items)[:size])

@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .errors import InputError
+
 
 class SourceCNNAsWritten(nn.Module):
     """Faithful to the source: ``fc1`` expects 64 x 28 x 28 features, so only 112 x 112 inputs fit."""
@@ -37,7 +39,7 @@ class SourceCNN(nn.Module):
     ) -> None:
         super().__init__()
         if image_size < 4:
-            raise ValueError(
+            raise InputError(
                 f"image_size must be at least 4 (two 2x poolings), got {image_size}"
             )
         self.image_size = image_size
@@ -61,7 +63,7 @@ class SourceCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         expected = (self.in_channels, self.image_size, self.image_size)
         if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            raise ValueError(
+            raise InputError(
                 f"expected a batch (N, {', '.join(map(str, expected))}), got {tuple(x.shape)}"
             )
         return self.classifier(self.features(x))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch.utils.data import Dataset
 
+from .errors import InputError
+
 
 class TensorPairs(Dataset):
     """Inputs and targets held as tensors, indexed a whole batch at a time.
@@ -16,7 +18,7 @@ class TensorPairs(Dataset):
 
     def __init__(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
         if len(inputs) != len(targets):
-            raise ValueError(f"{len(inputs)} inputs but {len(targets)} targets")
+            raise InputError(f"{len(inputs)} inputs but {len(targets)} targets")
         self.inputs = inputs
         self.targets = targets
 

@@ -39,6 +39,7 @@ from .checkpoint import (
     save_best,
     tensorboard_writer,
 )
+from .errors import InputError
 from .metrics import auroc
 from .runtime import pick_device, seed_everything
 from .tensors import TensorPairs
@@ -71,13 +72,13 @@ class TrainConfig:
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+                raise InputError(f"{name} must be a positive int, got {value!r}")
         if not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"lr must be positive, got {self.lr!r}")
+            raise InputError(f"lr must be positive, got {self.lr!r}")
         if self.patience is not None and (
             not isinstance(self.patience, int) or self.patience < 1
         ):
-            raise ValueError(
+            raise InputError(
                 f"patience must be None or a positive int, got {self.patience!r}"
             )
 
@@ -106,7 +107,7 @@ def cross_entropy_auroc(targets: np.ndarray, logits: np.ndarray) -> float:
         if 0 < (targets == k).sum() < len(targets)
     ]
     if not scores:
-        raise ValueError(
+        raise InputError(
             "the validation set needs at least two classes to compute AUROC"
         )
     return float(np.mean(scores))
@@ -218,7 +219,7 @@ def fit(
     config.check()
     for name, data in (("training", train_data), ("validation", val_data)):
         if len(data) == 0:
-            raise ValueError(f"the {name} data set is empty")
+            raise InputError(f"the {name} data set is empty")
     rank, local_rank, world = distributed_context()
     seed_everything(config.seed)
     device = _device_for(config.device, local_rank, world)
@@ -341,7 +342,7 @@ def predict(
     if isinstance(data, torch.Tensor):
         data = TensorPairs(data, torch.zeros(len(data)))  # placeholder targets
     if len(data) == 0:
-        raise ValueError("nothing to predict: the data set is empty")
+        raise InputError("nothing to predict: the data set is empty")
     if device is None:
         device = next(model.parameters()).device
     device = torch.device(device)

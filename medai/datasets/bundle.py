@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError
 from .registry import get
 
 SIMULATED = "Simulated for this book: no licence restrictions (MIT, like the code)."
@@ -44,7 +45,7 @@ class DataBundle:
         if indices.ndim != 1 or (
             len(indices) and not np.issubdtype(indices.dtype, np.integer)
         ):
-            raise ValueError("indices must be a 1-D array of whole numbers")
+            raise InputError("indices must be a 1-D array of whole numbers")
         if len(indices) and (indices.min() < -len(self) or indices.max() >= len(self)):
             raise IndexError(f"indices outside 0..{len(self) - 1}")
         return replace(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.errors import InputTypeError
+from ..core.errors import InputError, InputTypeError
 from .bundle import DataBundle, credits
 from .errors import DataError, reading
 from .resolve import local_file
@@ -49,7 +49,7 @@ def load_chipseq_oct4_mafk(split: str = "train") -> DataBundle:
     """``data`` the 200 bp peak sequences (lower case marks soft-masked repeats), ``target`` 1 for
     Oct4 and 0 for MafK; ``frame`` adds chromosome, start and end of each peak (hg19, 0-based)."""
     if split not in _FILES:
-        raise ValueError(f"split must be one of {sorted(_FILES)}, got {split!r}")
+        raise InputError(f"split must be one of {sorted(_FILES)}, got {split!r}")
     parts = []
     for factor, name in _FILES[split].items():
         file = local_file(NAME, name)

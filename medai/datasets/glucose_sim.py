@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError
 from .bundle import SIMULATED, DataBundle
 
 SAMPLE_MINUTES = 3  # the simulator's Dexcom CGM reports every 3 minutes
@@ -58,11 +59,11 @@ def simulate_patient(
     estimate for each meal: 0.3 means a typical misjudgement of about 30%.
     """
     if patient not in GLUCOSE_PATIENTS:
-        raise ValueError(
+        raise InputError(
             f"unknown virtual patient {patient!r}; choose from {GLUCOSE_PATIENTS[0]} ... {GLUCOSE_PATIENTS[-1]}"
         )
     if days <= 0:
-        raise ValueError(f"days must be positive, got {days}")
+        raise InputError(f"days must be positive, got {days}")
     sg = _simglucose()
 
     class CarbCountingController(sg.BBController):
@@ -107,10 +108,10 @@ def make_glucose_cohort(
     glucose), CHO (carbohydrates, g/min) and insulin (U/min)."""
     patients = list(patients)
     if not patients:
-        raise ValueError("no patients given")
+        raise InputError("no patients given")
     unknown = [p for p in patients if p not in GLUCOSE_PATIENTS]
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"unknown virtual patient(s) {unknown}; choose from {GLUCOSE_PATIENTS[0]} ... {GLUCOSE_PATIENTS[-1]}"
         )
     seeds = [seed * 1000 + GLUCOSE_PATIENTS.index(p) for p in patients]

@@ -7,6 +7,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError
 from .bundle import DataBundle, credits
 from .errors import DataError, reading
 from .resolve import local_file
@@ -33,7 +34,7 @@ def load_uci_heart_disease(
         sites = (sites,)
     unknown = [s for s in sites if s not in HEART_SITES]
     if unknown or not sites:
-        raise ValueError(
+        raise InputError(
             f"sites must be a non-empty subset of {HEART_SITES}, got {list(sites)}"
         )
     parts = {}

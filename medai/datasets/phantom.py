@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
+from ..core.errors import InputError
 from .bundle import SIMULATED, DataBundle
 
 
@@ -28,7 +29,7 @@ def make_chest_phantom(
     Nodule radii are 3-8 % of the image side; about one image in five has none.
     """
     if n < 1 or size < 16:
-        raise ValueError(f"need n >= 1 and size >= 16, got n={n}, size={size}")
+        raise InputError(f"need n >= 1 and size >= 16, got n={n}, size={size}")
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:size, 0:size] / size
     images = np.empty((n, 1, size, size), np.float32)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import wfdb
 
-from ..core.errors import InputError
+from ..core.errors import InputError, InputKeyError
 from .bundle import DataBundle, credits
 from .errors import DataError, DataNotFoundError, reading
 from .resolve import local_file, path
@@ -46,7 +46,7 @@ class EcgRecord(DataBundle):
     def channel(self, name: str) -> np.ndarray:
         """One channel by name, e.g. ``"MLII"``, ``"PLETH"`` or ``"ABP"``."""
         if name not in self.feature_names:
-            raise KeyError(
+            raise InputKeyError(
                 f"record {self.record} has no channel {name!r}; it has {list(self.feature_names)}"
             )
         return self.data[:, self.feature_names.index(name)]
@@ -117,7 +117,7 @@ def load_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
     """An MIT-BIH record (360 Hz, two leads) with its reference beat annotations."""
     record = str(record)
     if record not in MITBIH_RECORDS:
-        raise ValueError(
+        raise InputError(
             f"record {record!r} is not in this copy; available: {', '.join(MITBIH_RECORDS)}"
         )
     folder = path("mitbih-arrhythmia", [f"{record}.hea", f"{record}.dat"])
@@ -141,7 +141,7 @@ def load_mitbih(record: str, with_annotations: bool = True) -> EcgRecord:
 def load_physionet_sample(name: str) -> EcgRecord:
     """One of the PhysioNet sample records (``WFDB_SAMPLES``); they carry no beat labels."""
     if name not in WFDB_SAMPLES:
-        raise ValueError(
+        raise InputError(
             f"unknown sample record {name!r}; available: {', '.join(WFDB_SAMPLES)}"
         )
     dataset = "physionet-wfdb-samples"

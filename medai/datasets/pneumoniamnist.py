@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import InputError
 from .bundle import DataBundle, credits
 from .errors import DataError, reading
 from .resolve import local_file
@@ -20,7 +21,7 @@ def load_pneumoniamnist(split: str) -> DataBundle:
     from ..core.checks import check_images
 
     if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+        raise InputError(f"split must be one of {SPLITS}, got {split!r}")
     file = local_file(NAME, "pneumoniamnist.npz")
     keys = (f"{split}_images", f"{split}_labels")
     with reading(file), np.load(file, allow_pickle=False) as arrays:

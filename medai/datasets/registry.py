@@ -17,6 +17,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
 
+from ..core.errors import InputError
 from .errors import UnknownDataSetError, UnknownFileError
 
 _GH = "https://raw.githubusercontent.com"
@@ -77,7 +78,7 @@ def read_checksums(text: str) -> dict[str, str]:
             continue
         digest, sep, path = line.partition("  ")
         if not sep or len(digest) != 64 or not path:
-            raise ValueError(
+            raise InputError(
                 f"checksum line {number} is not '<sha256>  <path>': {line!r}"
             )
         table[path.strip()] = digest.lower()

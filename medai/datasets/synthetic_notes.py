@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.errors import InputError
 from .bundle import SIMULATED, DataBundle
 
 FIRST = (
@@ -229,7 +230,7 @@ def make_synthetic_notes(n: int, seed: int = 0) -> DataBundle:
     """``n`` SYNTHETIC notes from one seeded generator: ``data`` the notes, ``target`` each
     note's planted identifiers as (start, end, type) spans."""
     if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+        raise InputError(f"n must be at least 1, got {n}")
     rng = np.random.default_rng(seed)
     notes = [synthetic_note(rng, i) for i in range(n)]
     return DataBundle(

@@ -66,7 +66,7 @@ def load_ncbi_disease(split: str) -> DataBundle:
     """The official train, devel or test split: ``data`` the sentences (tokens with tags),
     ``target`` each sentence's BIO tags."""
     if split not in NCBI_SPLITS:
-        raise ValueError(f"split must be one of {sorted(NCBI_SPLITS)}, got {split!r}")
+        raise InputError(f"split must be one of {sorted(NCBI_SPLITS)}, got {split!r}")
     file = local_file("ncbi-disease", NCBI_SPLITS[split])
     with reading(file):
         sentences = parse_conll(file.read_text("utf-8"), source=str(file))

@@ -12,6 +12,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ..core.errors import InputError
+
 
 class RandomAffine:
     """Callable ``x -> x'`` for (N, C, H, W) float batches; identity in shape and dtype."""
@@ -24,7 +26,7 @@ class RandomAffine:
         generator: torch.Generator | None = None,
     ) -> None:
         if degrees < 0 or not 0 <= translate < 1 or not 0 < scale[0] <= scale[1]:
-            raise ValueError(
+            raise InputError(
                 f"need degrees >= 0, 0 <= translate < 1, 0 < scale[0] <= scale[1]; "
                 f"got {degrees}, {translate}, {scale}"
             )
@@ -36,7 +38,7 @@ class RandomAffine:
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4:
-            raise ValueError(f"expected a batch (N, C, H, W), got {tuple(x.shape)}")
+            raise InputError(f"expected a batch (N, C, H, W), got {tuple(x.shape)}")
         n = x.shape[0]
         # Random numbers come from the CPU generator so that runs are identical on any device.
         angle = self._uniform(n, -self.degrees, self.degrees) * math.pi / 180

@@ -23,6 +23,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ..core.benchmark import median_ms, synchronize, write_record
+from ..core.errors import InputError
 from ..core.runtime import pick_device, seed_everything
 from ..core.source_cnn import SourceCNN
 from ..core.train import TrainConfig, fit
@@ -192,7 +193,7 @@ def command_line(args: argparse.Namespace) -> str:
 def check_arguments(args: argparse.Namespace) -> None:
     """Refuse option values the benchmark cannot run with, before any work."""
     if args.images < args.batch_size or args.epochs < 1 or args.repeats < 1:
-        raise ValueError(
+        raise InputError(
             "need --images >= --batch-size, --epochs >= 1 and --repeats >= 1"
         )
     pick_device(args.device)  # an unknown or absent device fails here

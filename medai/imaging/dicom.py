@@ -14,7 +14,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels import apply_modality_lut
 from scipy.ndimage import zoom
 
-from ..core.errors import InputError
+from ..core.errors import InputError, InputKeyError
 
 # (centre, width) in HU; common radiology presets.
 WINDOWS: dict[str, tuple[float, float]] = {
@@ -92,7 +92,7 @@ def to_hounsfield(ds: pydicom.Dataset) -> np.ndarray:
 def window(hu: np.ndarray, centre: float, width: float) -> np.ndarray:
     """Map [centre - width/2, centre + width/2] HU linearly onto [0, 1] and clip outside it."""
     if width <= 0:
-        raise ValueError(f"window width must be positive, got {width}")
+        raise InputError(f"window width must be positive, got {width}")
     low = centre - width / 2
     return np.clip((np.asarray(hu, dtype=np.float32) - low) / width, 0.0, 1.0)
 
@@ -100,7 +100,7 @@ def window(hu: np.ndarray, centre: float, width: float) -> np.ndarray:
 def named_window(hu: np.ndarray, name: str) -> np.ndarray:
     """``window`` with a preset from ``WINDOWS`` ("lung", "soft tissue", "bone", "brain")."""
     if name not in WINDOWS:
-        raise KeyError(f"unknown window {name!r}; choose one of {sorted(WINDOWS)}")
+        raise InputKeyError(f"unknown window {name!r}; choose one of {sorted(WINDOWS)}")
     return window(hu, *WINDOWS[name])
 
 
@@ -124,8 +124,8 @@ def resample(
     Models see the same physical size per pixel whatever scanner made the image.
     """
     if np.ndim(image) != 2:
-        raise ValueError(f"expected a 2-D slice, got shape {np.shape(image)}")
+        raise InputError(f"expected a 2-D slice, got shape {np.shape(image)}")
     if min(spacing) <= 0 or min(new_spacing) <= 0:
-        raise ValueError(f"spacings must be positive, got {spacing} -> {new_spacing}")
+        raise InputError(f"spacings must be positive, got {spacing} -> {new_spacing}")
     factors = (spacing[0] / new_spacing[0], spacing[1] / new_spacing[1])
     return zoom(np.asarray(image, dtype=np.float32), factors, order=1)

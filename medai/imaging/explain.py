@@ -10,6 +10,8 @@ import torch
 from captum.attr import LayerAttribution, LayerGradCam
 from torch import nn
 
+from ..core.errors import InputError
+
 
 def grad_cam(
     model: nn.Module,
@@ -25,7 +27,7 @@ def grad_cam(
     coarser but more class-specific maps.
     """
     if images.ndim != 4:
-        raise ValueError(f"expected a batch (N, C, H, W), got {tuple(images.shape)}")
+        raise InputError(f"expected a batch (N, C, H, W), got {tuple(images.shape)}")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -49,7 +51,7 @@ def _targets(target, n: int, device: torch.device):
         return target
     t = torch.as_tensor(target, device=device).reshape(-1)
     if len(t) != n:
-        raise ValueError(f"{len(t)} targets for {n} images")
+        raise InputError(f"{len(t)} targets for {n} images")
     return t
 
 
@@ -64,7 +66,7 @@ def show_overlays(
     """A grid of grey images with their heat maps on top (jet colour map, ``alpha`` opacity)."""
     n = len(images)
     if not (len(cams) == len(titles) == n) or n == 0:
-        raise ValueError(
+        raise InputError(
             f"need the same positive number of images, maps and titles; got {n}, {len(cams)}, {len(titles)}"
         )
     rows = -(-n // columns)

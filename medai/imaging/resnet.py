@@ -5,6 +5,8 @@ from __future__ import annotations
 from torch import nn
 from torchvision.models import resnet18
 
+from ..core.errors import InputError
+
 
 def resnet18_small(num_classes: int = 2, in_channels: int = 1) -> nn.Module:
     """ResNet-18 whose stem keeps the resolution of a 28 x 28 image.
@@ -16,7 +18,7 @@ def resnet18_small(num_classes: int = 2, in_channels: int = 1) -> nn.Module:
     are random: ImageNet weights cannot be downloaded offline and expect colour.
     """
     if in_channels < 1 or num_classes < 2:
-        raise ValueError(
+        raise InputError(
             f"need in_channels >= 1 and num_classes >= 2, got {in_channels} and {num_classes}"
         )
     model = resnet18(weights=None, num_classes=num_classes)

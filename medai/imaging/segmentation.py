@@ -6,6 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..core.errors import InputError
 from ..core.metrics import dice
 
 
@@ -26,7 +27,7 @@ def bce_dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     the few foreground ones.
     """
     if logits.shape != target.shape:
-        raise ValueError(
+        raise InputError(
             f"logits {tuple(logits.shape)} and masks {tuple(target.shape)} differ in shape"
         )
     bce = F.binary_cross_entropy_with_logits(logits.float(), target.float())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..core.errors import InputError
+
 
 def _double_conv(cin: int, cout: int) -> nn.Sequential:
     return nn.Sequential(
@@ -33,7 +35,7 @@ class UNet(nn.Module):
     ) -> None:
         super().__init__()
         if depth < 1:
-            raise ValueError(f"depth must be at least 1, got {depth}")
+            raise InputError(f"depth must be at least 1, got {depth}")
         self.depth = depth
         widths = [width * 2**level for level in range(depth + 1)]
         self.down = nn.ModuleList()
@@ -53,7 +55,7 @@ class UNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         step = 2**self.depth
         if x.ndim != 4 or x.shape[-1] % step or x.shape[-2] % step:
-            raise ValueError(
+            raise InputError(
                 f"expected (N, C, H, W) with H and W divisible by {step}, got {tuple(x.shape)}"
             )
         skips = []

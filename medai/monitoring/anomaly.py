@@ -14,6 +14,8 @@ from sklearn.neighbors import LocalOutlierFactor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..core.errors import InputError
+
 METHODS = ("iforest", "lof")
 
 
@@ -22,17 +24,17 @@ def _detector(method: str, seed: int, novelty: bool):
         return IsolationForest(n_estimators=200, random_state=seed)
     if method == "lof":
         return LocalOutlierFactor(n_neighbors=35, novelty=novelty)
-    raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    raise InputError(f"method must be one of {METHODS}, got {method!r}")
 
 
 def _check(features: np.ndarray, name: str) -> np.ndarray:
     x = np.asarray(features, dtype=float)
     if x.ndim != 2 or len(x) < 2:
-        raise ValueError(
+        raise InputError(
             f"{name}: expected a 2-D table with at least two rows, got shape {x.shape}"
         )
     if not np.isfinite(x).all():
-        raise ValueError(f"{name}: contains NaN or infinite values")
+        raise InputError(f"{name}: contains NaN or infinite values")
     return x
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import resample_poly
 
+from ..core.errors import InputError
 from .quality import check_signal
 
 # ANSI/AAMI EC57 groups the MIT-BIH beat labels into five classes.
@@ -69,7 +70,7 @@ def rr_features(peaks: np.ndarray, fs: float) -> np.ndarray:
     """
     rr = np.diff(np.asarray(peaks, dtype=np.float64)) / fs
     if len(rr) < 2:
-        raise ValueError("need at least three beats for RR features")
+        raise InputError("need at least three beats for RR features")
     previous = np.concatenate([[rr[0]], rr])
     following = np.concatenate([rr, [rr[-1]]])
     median = np.median(rr)

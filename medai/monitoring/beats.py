@@ -12,6 +12,7 @@ import torch
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
+from ..core.errors import InputError
 from ..core.metrics import macro_f1_from_logits
 from ..core.runtime import seed_everything
 from ..core.tensors import TensorPairs
@@ -69,7 +70,7 @@ def load_beats(records: Sequence[str] | None = None, lead: str = "MLII") -> Beat
         else list(records)
     )
     if not records:
-        raise ValueError("no records given")
+        raise InputError("no records given")
     parts = []
     for name in records:
         rec = load_mitbih(name)
@@ -178,5 +179,5 @@ def cross_validated_predictions(
         logits = predict(model, beats.subset(test_index).as_dataset())
         predicted[test_index] = logits.argmax(axis=1)
     if (predicted < 0).any():
-        raise ValueError("the splits did not cover every beat")
+        raise InputError("the splits did not cover every beat")
     return predicted

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from wfdb.processing import compare_annotations
 
+from ..core.errors import InputError
 from ..datasets.physionet import Annotations
 from .quality import check_signal
 
@@ -38,7 +39,7 @@ def detect_r_peaks(
     a fifth of the beats of the noisy record 108.
     """
     if method not in R_PEAK_METHODS:
-        raise ValueError(f"method must be one of {R_PEAK_METHODS}, got {method!r}")
+        raise InputError(f"method must be one of {R_PEAK_METHODS}, got {method!r}")
     ecg = check_signal(ecg, fs, name="ECG")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # neurokit2 warns about its own defaults

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..core.errors import InputError, InputKeyError
 from ..core.tensors import TensorPairs
 from ..datasets.glucose_sim import SAMPLE_MINUTES
 
@@ -40,17 +41,17 @@ def make_windows(
     """Slide over each patient's trace: ``history_min`` of inputs, then the CGM ``horizons_min`` later."""
     for name in ("patient", "CGM", "insulin", "CHO"):
         if name not in cohort:
-            raise KeyError(f"the cohort table has no {name!r} column")
+            raise InputKeyError(f"the cohort table has no {name!r} column")
     steps = [h // SAMPLE_MINUTES for h in horizons_min]
     if any(h % SAMPLE_MINUTES for h in horizons_min) or history_min % SAMPLE_MINUTES:
-        raise ValueError(
+        raise InputError(
             f"history and horizons must be multiples of {SAMPLE_MINUTES} minutes"
         )
     length = history_min // SAMPLE_MINUTES
     parts = []
     for patient, trace in cohort.groupby("patient", sort=False):
         if trace[["CGM", "insulin", "CHO"]].isna().any().any():
-            raise ValueError(f"patient {patient}: missing values in the trace")
+            raise InputError(f"patient {patient}: missing values in the trace")
         features = np.stack(
             [
                 trace["CGM"].to_numpy() / 100,
@@ -69,7 +70,7 @@ def make_windows(
             (features[idx], cgm[ends - 1], future, np.full(len(ends), patient))
         )
     if not parts:
-        raise ValueError(
+        raise InputError(
             "no trace is long enough for one window of history and horizon"
         )
     inputs, last, future, patient = (np.concatenate(p) for p in zip(*parts))
@@ -116,7 +117,7 @@ def split_patients(
         groups.setdefault(p.split("#")[0], []).append(p)
     for group, members in groups.items():
         if len(members) < val_per_group + test_per_group + 1:
-            raise ValueError(
+            raise InputError(
                 f"group {group!r} has {len(members)} patients; need at least {val_per_group + test_per_group + 1}"
             )
         cut_test = len(members) - test_per_group

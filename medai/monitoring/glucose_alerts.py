@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError
 from ..datasets.glucose_sim import SAMPLE_MINUTES
 
 HYPO_MG_DL = 70.0
@@ -19,7 +20,7 @@ def clarke_zones(reference, prediction) -> np.ndarray:
     """
     r, p = np.asarray(reference, dtype=float), np.asarray(prediction, dtype=float)
     if r.shape != p.shape:
-        raise ValueError(f"shapes differ: {r.shape} vs {p.shape}")
+        raise InputError(f"shapes differ: {r.shape} vs {p.shape}")
     zone = np.full(r.shape, "B", dtype="<U1")
     d = (
         ((r >= 240) & (p >= 70) & (p <= 180))
@@ -67,7 +68,7 @@ def hypo_alerts(
     warnings.
     """
     if not 0 <= min_lead_min <= horizon_min:
-        raise ValueError(
+        raise InputError(
             f"need 0 <= min_lead_min <= horizon_min, got {min_lead_min} and {horizon_min}"
         )
     t = np.asarray(times_min, dtype=float)
@@ -123,7 +124,7 @@ def pooled_hypo_alerts(
     patient = np.asarray(patient)
     forecast, actual = np.asarray(forecast), np.asarray(actual)
     if not len(patient) == len(forecast) == len(actual):
-        raise ValueError(
+        raise InputError(
             f"{len(patient)} patient names, {len(forecast)} forecasts, {len(actual)} actual values"
         )
     totals = dict.fromkeys(("events", "caught", "alarms", "false alarms", "days"), 0)

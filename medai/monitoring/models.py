@@ -6,6 +6,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..core.errors import InputError
+
 
 class BeatCNN(nn.Module):
     """1-D CNN for a beat window (N, 1, L) plus optional per-beat features (N, F) such as RR intervals.
@@ -75,14 +77,14 @@ def _recurrent(cell: str) -> type[nn.Module]:
     """``nn.LSTM`` or ``nn.GRU`` by name."""
     cells = {"lstm": nn.LSTM, "gru": nn.GRU}
     if cell not in cells:
-        raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
+        raise InputError(f"cell must be 'lstm' or 'gru', got {cell!r}")
     return cells[cell]
 
 
 def _split(x: torch.Tensor, extra: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs are (N, 1, L + extra): the waveform, then the extra features in the last positions."""
     if x.ndim != 3 or x.shape[1] != 1:
-        raise ValueError(f"expected beats as (N, 1, length), got {tuple(x.shape)}")
+        raise InputError(f"expected beats as (N, 1, length), got {tuple(x.shape)}")
     if extra:
         return x[:, :, :-extra], x[:, 0, -extra:]
     return x, x.new_zeros(len(x), 0)
@@ -104,6 +106,6 @@ class GlucoseForecaster(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 3:
-            raise ValueError(f"expected (N, time, features), got {tuple(x.shape)}")
+            raise InputError(f"expected (N, time, features), got {tuple(x.shape)}")
         output, _ = self.rnn(x)
         return self.head(output[:, -1])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import find_peaks
 
+from ..core.errors import InputError
 from .quality import check_signal
 
 # ACC/AHA 2017 categories (Whelton et al., Hypertension 2018), for office readings in mmHg.
@@ -44,7 +45,7 @@ def blood_pressure_per_beat(abp: np.ndarray, fs: float) -> pd.DataFrame:
     x = check_signal(abp, fs, min_fs=20.0, name="ABP")
     peaks, _ = find_peaks(x, distance=max(1, int(0.3 * fs)), prominence=10)
     if len(peaks) < 2:
-        raise ValueError(
+        raise InputError(
             "ABP: fewer than two pulses found; is this an arterial pressure waveform?"
         )
     systolic = x[peaks[1:]]

@@ -198,7 +198,7 @@ def date_shift_days(patient_id: str, secret: str, max_days: int = 365) -> int:
     secret the shift cannot be recomputed.
     """
     if not patient_id:
-        raise ValueError("patient_id must be a non-empty string")
+        raise InputError("patient_id must be a non-empty string")
     digest = hashlib.sha256(f"{secret}:{patient_id}".encode()).digest()
     return -(int.from_bytes(digest[:4], "big") % max_days + 1)
 

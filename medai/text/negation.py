@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.errors import InputError
+
 NEGATED, UNCERTAIN, AFFIRMED = "negated", "uncertain", "affirmed"
 
 _BEFORE = {
@@ -63,7 +65,7 @@ def assertion(text: str, start: int, end: int, window: int = 6) -> str:
     uncertainty when both apply ("no definite evidence of" is a negation).
     """
     if not (0 <= start < end <= len(text)):
-        raise ValueError(
+        raise InputError(
             f"span ({start}, {end}) is not inside a text of length {len(text)}"
         )
     before = text[:start]

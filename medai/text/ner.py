@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from ..core.errors import InputError
+
 IGNORE = -100  # the label PyTorch's cross-entropy skips
 
 
@@ -28,7 +30,7 @@ def entities(tags: Sequence[str]) -> set[tuple[int, int, str]]:
         if prefix == "B" or (prefix == "I" and not continues):
             start, kind = i, label
         elif prefix not in ("O", "I", "B"):
-            raise ValueError(
+            raise InputError(
                 f"tag {tag!r} at position {i} is not O, B-<type> or I-<type>"
             )
     return found
@@ -41,7 +43,7 @@ def entity_scores(
     tp = n_true = n_pred = 0
     for number, (truth, pred) in enumerate(zip(true_tags, pred_tags, strict=True)):
         if len(truth) != len(pred):
-            raise ValueError(
+            raise InputError(
                 f"sentence {number}: {len(truth)} true tags but {len(pred)} predicted"
             )
         t, p = entities(truth), entities(pred)
@@ -76,7 +78,7 @@ def align_labels(
             labels.append(IGNORE)
         else:
             if not 0 <= word < len(word_labels):
-                raise ValueError(
+                raise InputError(
                     f"word index {word} outside the {len(word_labels)} labelled words"
                 )
             labels.append(int(word_labels[word]))
@@ -103,7 +105,7 @@ class DictionaryTagger:
                 if kind == entity_type:
                     self.phrases.add(_key(sentence.tokens[start:end]))
         if not self.phrases:
-            raise ValueError(f"no {entity_type} entities in the training sentences")
+            raise InputError(f"no {entity_type} entities in the training sentences")
         self.longest = max(len(p) for p in self.phrases)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:

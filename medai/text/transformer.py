@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..core.errors import InputError
 from ..core.tensors import TensorPairs
 from .ner import IGNORE, align_labels
 
@@ -50,7 +51,7 @@ class PackedEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 3 or x.shape[1] != 2:
-            raise ValueError(
+            raise InputError(
                 f"expected packed input (N, 2, length), got {tuple(x.shape)}"
             )
         return self.model(input_ids=x[:, 0], attention_mask=x[:, 1]).logits
@@ -96,13 +97,13 @@ def word_chunks(
 ) -> list[tuple[int, int]]:
     """Split a sentence into consecutive word ranges whose word pieces fit ``max_length`` (with [CLS], [SEP])."""
     if not words:
-        raise ValueError("empty sentence: nothing to tag")
+        raise InputError("empty sentence: nothing to tag")
     budget = max_length - 2
     pieces = [max(1, len(tokenizer.tokenize(w))) for w in words]
     chunks, start, used = [], 0, 0
     for i, n in enumerate(pieces):
         if n > budget:
-            raise ValueError(
+            raise InputError(
                 f"word {words[i]!r} alone needs {n} pieces, more than max_length={max_length} allows"
             )
         if used + n > budget:
@@ -185,7 +186,7 @@ def encode_documents(
     budget = max_length - 2
     for number, text in enumerate(texts):
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"document {number} is empty")
+            raise InputError(f"document {number} is empty")
         pieces = tokenizer(text, add_special_tokens=False)["input_ids"]
         starts = [0] if first_chunk_only else range(0, len(pieces), budget)
         for start in starts:
@@ -203,7 +204,7 @@ def document_logits(
     np.add.at(sums, owner, chunk_logits)
     counts = np.bincount(owner, minlength=n_documents)[:, None]
     if (counts == 0).any():
-        raise ValueError("a document has no chunks")
+        raise InputError("a document has no chunks")
     return sums / counts
 
 

@@ -17,20 +17,22 @@ from typing import Callable
 import pandas as pd
 import torch
 
+from ..core.errors import InputError, InputTypeError
+
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 def _check(z: torch.Tensor, y: torch.Tensor) -> None:
     if not torch.is_tensor(z) or not torch.is_tensor(y):
-        raise TypeError("logits and targets must be torch tensors")
+        raise InputTypeError("logits and targets must be torch tensors")
     if z.shape != y.shape:
-        raise ValueError(
+        raise InputError(
             f"logits {tuple(z.shape)} and targets {tuple(y.shape)} must have the same shape"
         )
     if not torch.is_floating_point(z):
-        raise TypeError(f"logits must be floating point, got {z.dtype}")
+        raise InputTypeError(f"logits must be floating point, got {z.dtype}")
     if y.numel() and not bool(((y >= 0) & (y <= 1)).all()):
-        raise ValueError("targets must lie in [0, 1]")
+        raise InputError("targets must lie in [0, 1]")
 
 
 def bce_naive(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -64,7 +66,7 @@ def grad_finite_difference(
 ) -> torch.Tensor:
     """dL/dz by central differences, elementwise (the loss is elementwise, so one pass suffices)."""
     if z.dtype != torch.float64:
-        raise TypeError(
+        raise InputTypeError(
             "finite differences need float64 logits; float32 loses the difference in rounding"
         )
     with torch.no_grad():
@@ -74,11 +76,11 @@ def grad_finite_difference(
 def per_pixel_bce(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Mean BCE over all pixels of a predicted mask ``f(X)`` in [0, 1]^N against a {0, 1} mask."""
     if logits.ndim < 2:
-        raise ValueError(
+        raise InputError(
             f"expected an image of logits (..., H, W), got shape {tuple(logits.shape)}"
         )
     if mask.numel() and not bool(((mask == 0) | (mask == 1)).all()):
-        raise ValueError("a segmentation mask must contain only 0 and 1")
+        raise InputError("a segmentation mask must contain only 0 and 1")
     return bce_stable(logits, mask.to(logits.dtype)).mean()
 
 

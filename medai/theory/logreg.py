@@ -22,6 +22,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
+from ..core.errors import InputError
+
 
 @dataclass
 class LinearModel:
@@ -42,15 +44,15 @@ def _check_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).ravel()
     if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
+        raise InputError(f"X must be 2-D (samples, features), got shape {X.shape}")
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        raise InputError(f"X has {len(X)} rows but y has {len(y)} labels")
     if len(y) == 0:
-        raise ValueError("cannot fit on an empty data set")
+        raise InputError("cannot fit on an empty data set")
     if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or infinite values")
+        raise InputError("X contains NaN or infinite values")
     if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("y must contain only 0 and 1")
+        raise InputError("y must contain only 0 and 1")
     return X, y
 
 
@@ -116,7 +118,7 @@ def fit_sklearn(X: np.ndarray, y: np.ndarray, l2: float) -> LinearModel:
     """scikit-learn's L-BFGS solution of the same objective (``C = 1 / (l2 n)``)."""
     X, y = _check_xy(X, y)
     if l2 <= 0:
-        raise ValueError("scikit-learn needs a positive l2 here (C = 1 / (l2 n))")
+        raise InputError("scikit-learn needs a positive l2 here (C = 1 / (l2 n))")
     model = LogisticRegression(C=1.0 / (l2 * len(y)), tol=1e-10, max_iter=10_000).fit(
         X, y
     )

@@ -8,6 +8,8 @@ import pandas as pd
 import torch
 from torch import nn
 
+from ..core.errors import InputError
+
 
 def conv_out(
     size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
@@ -24,12 +26,12 @@ def conv_out(
         "dilation": dilation,
     }.items():
         if value < 1:
-            raise ValueError(f"{label} must be >= 1, got {value}")
+            raise InputError(f"{label} must be >= 1, got {value}")
     if padding < 0:
-        raise ValueError(f"padding must be >= 0, got {padding}")
+        raise InputError(f"padding must be >= 0, got {padding}")
     out = math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1
     if out < 1:
-        raise ValueError(
+        raise InputError(
             f"a {kernel}-wide window does not fit an input of {size} with padding {padding}"
         )
     return out
