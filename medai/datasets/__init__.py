@@ -20,6 +20,8 @@ Real data (``load_*``)                     registered name
   load_breast_cancer_gse7390()             breast-cancer-gse7390
 Your own files
   read_wfdb_record(header)                 a WFDB record (.hea + signal files), checked
+Written for this book (in the package)
+  load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
@@ -39,6 +41,7 @@ from .errors import (
 )
 from .glucose_sim import GLUCOSE_PATIENTS, make_glucose_cohort
 from .gse7390 import load_breast_cancer_gse7390
+from .handwritten_notes import load_handwritten_notes
 from .heart import HEART_SITES, load_uci_heart_disease
 from .medquad import load_medquad
 from .phantom import make_chest_phantom
@@ -85,6 +88,7 @@ __all__ = [
     "catalogue",
     "get",
     "load_breast_cancer_gse7390",
+    "load_handwritten_notes",
     "load_chipseq_oct4_mafk",
     "load_medical_abstracts",
     "load_medquad",

@@ -1,0 +1,106 @@
+"""Clinical notes written by hand for this book, with every identifier marked: a de-identification test set.
+
+The notes (``data/deid_handwritten.txt``) were written independently of the
+synthetic-note generator and frozen before any rule was tuned on them. Half are
+for tuning ("tune"), half are only scored ("test"). Everything in them is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pandas as pd
+
+from .bundle import DataBundle
+from .errors import DataError
+from .synthetic_notes import Note
+
+SPLITS = ("tune", "test")
+PHI_CATEGORIES = (
+    "NAME", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "MRN", "ACCOUNT", "ADDRESS", "ZIP", "URL", "IP",
+    "HOSPITAL",
+)  # fmt: skip
+_MARK = re.compile(r"\[\[(?P<kind>[A-Z]+):(?P<text>[^\]]+)\]\]")
+_HEADER = re.compile(r"^=== (?P<id>\w+) \| (?P<style>[^|]+?) \| (?P<split>\w+)$")
+
+
+def parse_marked_notes(text: str, source: str = "input") -> list[tuple[dict, Note]]:
+    """Notes in the ``=== id | style | split`` format with ``[[TYPE:text]]`` marks: (header, note) pairs."""
+    notes: list[tuple[dict, Note]] = []
+    header, body = None, []
+
+    def close() -> None:
+        if header is not None:
+            notes.append(
+                (header, _unmark("\n".join(body).strip("\n"), header["id"], source))
+            )
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#") and header is None:
+            continue  # the file's own comments, before the first note
+        if line.startswith("==="):
+            close()
+            match = _HEADER.match(line)
+            if not match:
+                raise DataError(
+                    f"{source}, line {number}: expected '=== id | style | split', got {line!r}"
+                )
+            header = match.groupdict()
+            if header["split"] not in SPLITS:
+                raise DataError(
+                    f"{source}, line {number}: split must be one of {SPLITS}"
+                )
+            body = []
+        elif header is not None:
+            body.append(line)
+    close()
+    if not notes:
+        raise DataError(f"{source}: no notes found")
+    return notes
+
+
+def _unmark(marked: str, note_id: str, source: str) -> Note:
+    """Remove the marks, remembering where each identifier ends up in the plain text."""
+    pieces, spans, cursor, length = [], [], 0, 0
+    for match in _MARK.finditer(marked):
+        kind = match.group("kind")
+        if kind not in PHI_CATEGORIES:
+            raise DataError(
+                f"{source}, note {note_id}: unknown identifier type {kind!r}"
+            )
+        before = marked[cursor : match.start()]
+        pieces.append(before)
+        length += len(before)
+        pieces.append(match.group("text"))
+        spans.append((length, length + len(match.group("text")), kind))
+        length += len(match.group("text"))
+        cursor = match.end()
+    pieces.append(marked[cursor:])
+    plain = "".join(pieces)
+    if "[[" in plain or "]]" in plain:
+        raise DataError(f"{source}, note {note_id}: a mark is not closed")
+    return Note(plain, spans, patient_id=note_id)
+
+
+def load_handwritten_notes(split: str | None = None) -> DataBundle:
+    """The hand-written notes (``split`` "tune", "test" or None for all): ``data`` the notes,
+    ``target`` their identifier spans, ``frame`` one row per note (id, style, split)."""
+    if split is not None and split not in SPLITS:
+        raise DataError(f"split must be one of {SPLITS} or None, got {split!r}")
+    source = resources.files(__package__).joinpath("data", "deid_handwritten.txt")
+    pairs = parse_marked_notes(source.read_text("utf-8"), source="deid_handwritten.txt")
+    pairs = [(h, n) for h, n in pairs if split in (None, h["split"])]
+    notes = [note for _, note in pairs]
+    frame = pd.DataFrame([h for h, _ in pairs])
+    return DataBundle(
+        name="handwritten-notes",
+        data=notes,
+        target=[note.phi for note in notes],
+        target_names=PHI_CATEGORIES,
+        frame=frame,
+        description=f"{len(notes)} clinical notes written by hand for this book ({split or 'all'} split), "
+        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        licence="MIT (written for this book)",
+        citation="Written for medai; see medai/datasets/data/deid_handwritten.txt.",
+    )
