@@ -83,3 +83,70 @@ def test_utf8_bytes_are_de_identified_like_the_text():
     as_text = deidentify(note, "P7", "k")
     as_bytes = deidentify(note.encode("utf-8"), "P7", "k")
     assert as_bytes == as_text and "Brown" not in as_bytes[0]
+
+
+# Each kind of identifier the first rules missed in notes they were not written for (issue 13).
+@pytest.mark.parametrize(
+    "text, identifier",
+    [
+        ("Patient: Okonkwo, Adaeze   MRN: 00-417-2298", "Adaeze"),  # Last, First
+        ("Attending: Dr. Pieter van der Berg", "Pieter van der Berg"),  # particles
+        ("Seen by Dr. Callum MacLeod and Dr. Fiona McAllister.", "MacLeod"),  # Mac
+        ("Daughter Marguerite D'Angelo phoned.", "D'Angelo"),  # D' prefix
+        ("Patient: MACDONALD, HAMISH", "HAMISH"),  # all capitals
+        ("GP: Dr. Dagny Ólafsdóttir", "Ólafsdóttir"),  # accented letters
+        (
+            "night shift: mr o'brien restless",
+            "o'brien",
+        ),  # lower case after an abbreviation
+        ("ur appt with dr kowalczyk moved", "kowalczyk"),
+        ("Admitted 03.04.2021 with pneumonia.", "03.04.2021"),  # dotted European date
+        ("MRI on 11-Oct-2022 was normal.", "11-Oct-2022"),  # compact, month abbreviated
+        ("Symptoms since February 2022.", "February 2022"),  # month and year
+        ("DOB 17/08/1960", "17/08/1960"),  # day first
+        ("booked for thurs 14th at 10am", "thurs 14th"),
+        ("Call +44 20 7946 0958 today.", "+44 20 7946 0958"),  # international
+        ("rang the ward on 555 0192 at 0630", "555 0192"),  # short
+        ("Ring 0113 496 0321 for results.", "0113 496 0321"),  # spaced UK number
+        ("A 97 y.o. woman with a hip fracture.", "97"),  # age with y.o.
+        ("Ms. Solberg (91F) was admitted.", "91"),
+        ("Patient aged ninety-one was reviewed.", "ninety-one"),
+        ("Full SSN on file 219 09 9999.", "219 09 9999"),  # SSN with spaces
+        ("SSN on referral form 078051120.", "078051120"),  # SSN without separators
+        ("Hospital no.: H-2047731", "H-2047731"),
+        ("MRN #3390217", "#3390217"),
+        ("NHS no. 485 777 3456", "485 777 3456"),
+        ("Reported at St. Brigid's Hospital Radiology.", "St. Brigid's Hospital"),
+        ("Lives at 17 Quarry Lane, Wexford.", "17 Quarry Lane, Wexford"),
+        ("Leeds LS6 2QT", "LS6 2QT"),  # UK postcode
+    ],
+)
+def test_identifiers_in_other_styles_are_removed_whole(text, identifier):
+    spans = find_phi(text)
+    start = text.index(identifier)
+    covered = {i for s in spans for i in range(s.start, s.end)}
+    assert set(range(start, start + len(identifier))) <= covered, (text, spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FAMILY HISTORY: Mother with type 2 diabetes.",
+        "Department: Emergency Medicine.",
+        "metformin 500 mg twice daily, BP 142/88",
+        "Protocol version 2.4.1.8 on the scanner.",
+        "HISTORY OF PRESENT ILLNESS: cough for 3 days.",
+        "A 67-year-old on metformin 500 mg.",
+    ],
+)
+def test_clinical_text_that_looks_like_an_identifier_is_kept(text):
+    assert find_phi(text) == []
+
+
+def test_hand_written_tune_half_is_fully_removed_and_scores_by_characters():
+    from medai.datasets import load_handwritten_notes
+    from medai.text.deid_scoring import character_scores
+
+    summary, leaks = character_scores(load_handwritten_notes("tune").data, find_phi)
+    assert summary.loc["all", "recall"] == 1.0 and leaks.empty
+    assert summary.attrs["precision"] > 0.95
