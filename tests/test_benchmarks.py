@@ -52,3 +52,36 @@ def test_records_from_unclean_or_unknown_commits_are_stale(tmp_path):
     bare = tmp_path / "bare.txt"
     bare.write_text("no header\n")
     assert record_is_current(bare) == (False, f"{bare} has no '# commit:' line")
+
+
+def _speedups(record: Path) -> dict[str, float]:
+    """'training' and 'RUNTIME@BATCH' speed-ups from a record's tables."""
+    values = {}
+    for line in record.read_text().splitlines():
+        fields = line.split()
+        if "medai.core.train.fit" in line:
+            values["training"] = float(fields[-1])
+        elif fields[:1] in (["eager"], ["TorchScript"]) or fields[:2] == [
+            "ONNX",
+            "Runtime",
+        ]:
+            runtime = "ONNX Runtime" if fields[0] == "ONNX" else fields[0]
+            values[f"{runtime}@{fields[-3]}"] = float(fields[-1])
+    return values
+
+
+def test_the_chapter_sentences_about_the_records_are_true():
+    """book/03_imaging.md, 'How fast is the loop?': each claim, checked on the recorded numbers."""
+    cnn = _speedups(ROOT / "benchmarks" / "results" / "imaging-cpu.txt")
+    resnet = _speedups(ROOT / "benchmarks" / "results" / "imaging-cpu-resnet18.txt")
+    assert 1.0 < cnn["training"] < 2.0  # "a modest factor"
+    assert resnet["training"] < cnn["training"]  # "less still for ResNet-18"
+    assert (
+        cnn["ONNX Runtime@1"] >= 2.0 and cnn["ONNX Runtime@64"] >= 2.0
+    )  # "at least twice as fast"
+    assert (
+        resnet["ONNX Runtime@1"] >= 2.0 and abs(resnet["ONNX Runtime@64"] - 1) < 0.1
+    )  # "disappears"
+    assert (
+        abs(cnn["TorchScript@1"] - 1) < 0.1 and abs(cnn["TorchScript@64"] - 1) < 0.1
+    )  # "barely differs"
