@@ -8,5 +8,6 @@ models           1-D CNN and GRU/LSTM beat classifiers, the glucose forecaster
 pressure         blood pressure per beat, ACC/AHA categories, PPG pulse peaks
 glucose          forecast windows, baselines, patient splits, target scaling
 glucose_alerts   Clarke error grid, hypoglycaemia alarms
-anomaly          Isolation Forest and LOF on beat features
+anomaly          Isolation Forest and LOF on beat features, baseline-calibrated scores
+stream           beat features for a streaming monitor, fitted on a baseline only
 """

@@ -1,8 +1,9 @@
 """Unsupervised anomaly scores with scikit-learn's Isolation Forest and Local Outlier Factor.
 
 Both are fitted on standardised features; ``score`` is higher for more unusual
-rows. ``baseline`` fits on a reference period (a patient's first minutes) and
-scores what follows, as a bedside monitor would.
+rows. ``baseline_scores`` fits on a reference period (a patient's first minutes) and
+scores what follows, as a bedside monitor would; ``alarm_threshold`` sets the
+alarm level on baseline scores from detectors that did not see those rows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
+from sklearn.model_selection import KFold
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -51,14 +53,54 @@ def anomaly_scores(
 
 
 def baseline_scores(
-    baseline: np.ndarray, stream: np.ndarray, method: str = "iforest", seed: int = 0
+    baseline: np.ndarray,
+    stream: np.ndarray,
+    method: str = "iforest",
+    seed: int = 0,
+    folds: int = 5,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fit on ``baseline`` rows, then score ``baseline`` and ``stream``; higher is more anomalous."""
+    """Scores for setting an alarm threshold on ``baseline`` and for the ``stream`` that follows it;
+    higher is more anomalous.
+
+    Returns (calibration scores, stream scores). A detector scores rows it was fitted
+    on too low (for LOF each row is its own nearest neighbour), so each baseline row
+    is scored by a detector fitted on the other ``folds - 1`` parts of the baseline
+    (cross-fitting); the stream is scored by a detector fitted on the whole baseline.
+    """
     base, rows = _check(baseline, "baseline"), _check(stream, "stream")
-    model = make_pipeline(StandardScaler(), _detector(method, seed, novelty=True)).fit(
-        base
-    )
-    return -model.score_samples(base), -model.score_samples(rows)
+    if not isinstance(folds, (int, np.integer)) or folds < 2:
+        raise InputError(f"folds must be an integer of at least 2, got {folds!r}")
+    if len(base) < 2 * folds:
+        raise InputError(
+            f"baseline: {len(base)} rows are too few for {folds} folds of at least two rows"
+        )
+
+    def fitted(x):
+        return make_pipeline(StandardScaler(), _detector(method, seed, novelty=True)).fit(x)
+
+    calibration = np.empty(len(base))
+    for fit_rows, held_out in KFold(folds, shuffle=True, random_state=seed).split(base):
+        calibration[held_out] = -fitted(base[fit_rows]).score_samples(base[held_out])
+    return calibration, -fitted(base).score_samples(rows)
+
+
+def alarm_threshold(calibration_scores: np.ndarray, false_alarm_rate: float) -> float:
+    """The score above which an alarm fires, so that a new row like the calibration rows raises one
+    with probability at most ``false_alarm_rate`` (the split-conformal order statistic).
+
+    ``np.percentile`` interpolates between the top scores and, on a few hundred
+    rows, fires more often than asked.
+    """
+    scores = np.sort(np.asarray(calibration_scores, dtype=float).ravel())
+    if not 0 < false_alarm_rate < 1:
+        raise InputError(f"false_alarm_rate must be between 0 and 1, got {false_alarm_rate}")
+    rank = int(np.ceil((len(scores) + 1) * (1 - false_alarm_rate)))
+    if rank > len(scores):
+        raise InputError(
+            f"{len(scores)} calibration scores cannot guarantee a false-alarm rate of "
+            f"{false_alarm_rate}: at least {int(np.ceil(1 / false_alarm_rate)) - 1} are needed"
+        )
+    return float(scores[rank - 1])
 
 
 def beat_features(

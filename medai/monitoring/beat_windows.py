@@ -32,12 +32,15 @@ def beat_windows(
     before_s: float = 0.25,
     after_s: float = 0.45,
     target_fs: float | None = 180.0,
+    scale_until_s: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fixed-length windows around each R peak, standardised per record.
 
     Returns (windows, kept) where ``kept`` indexes the centres whose window lies
     inside the signal. With ``target_fs`` the signal is first resampled (polyphase
-    filter), so records at different rates give windows of one length.
+    filter), so records at different rates give windows of one length. The
+    standardisation uses the whole record, or with ``scale_until_s`` only its first
+    seconds (a monitor cannot know the rest of the record).
     """
     x = check_signal(ecg, fs, name="ECG")
     centres = np.asarray(centres)
@@ -46,9 +49,11 @@ def beat_windows(
         x = resample_poly(x, up, down)
         centres = np.round(centres * target_fs / fs).astype(np.int64)
         fs = target_fs
-    x = (x - np.median(x)) / (
-        np.std(x) + 1e-8
-    )  # per-record scale: electrode gain differs
+    # Per-record scale: electrode gain differs between patients.
+    reference = x if scale_until_s is None else x[: int(round(scale_until_s * fs))]
+    if len(reference) < 2:
+        raise InputError(f"scale_until_s={scale_until_s} leaves no signal to scale by")
+    x = (x - np.median(reference)) / (np.std(reference) + 1e-8)
     left, right = int(round(before_s * fs)), int(round(after_s * fs))
     kept = np.flatnonzero((centres - left >= 0) & (centres + right <= len(x)))
     index = centres[kept, None] + np.arange(-left, right)[None, :]
@@ -62,18 +67,24 @@ def _ratio(target: float, source: float) -> tuple[int, int]:
     return f.numerator, f.denominator
 
 
-def rr_features(peaks: np.ndarray, fs: float) -> np.ndarray:
-    """Per beat: previous RR, next RR and their ratio to the record's median RR.
+def rr_features(
+    peaks: np.ndarray, fs: float, typical_rr_s: float | None = None
+) -> np.ndarray:
+    """Per beat: previous RR, next RR and their ratio to the typical RR (seconds).
 
     Premature beats (S and V) come early and are followed by a pause; the rhythm
     says as much about them as the waveform. Edge beats repeat their neighbour.
+    The typical RR is the record's median unless ``typical_rr_s`` gives one (a
+    monitor takes it from the past).
     """
     rr = np.diff(np.asarray(peaks, dtype=np.float64)) / fs
     if len(rr) < 2:
         raise InputError("need at least three beats for RR features")
     previous = np.concatenate([[rr[0]], rr])
     following = np.concatenate([rr, [rr[-1]]])
-    median = np.median(rr)
+    median = np.median(rr) if typical_rr_s is None else float(typical_rr_s)
+    if not median > 0:
+        raise InputError(f"typical RR must be positive, got {median}")
     return np.stack(
         [previous, following, previous / median, following / median], axis=1
     ).astype(np.float32)

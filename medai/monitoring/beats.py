@@ -136,6 +136,31 @@ def per_class_report(
     return table
 
 
+def validation_split(
+    beats: BeatSet,
+    train_index: np.ndarray,
+    test_index: np.ndarray,
+    val_fraction: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split a fold's training beats into (train, validation) the way the fold splits its test beats.
+
+    When no test record occurs in training (a by-patient split), validation holds out
+    whole records too, so that early stopping, like the test, sees only unseen
+    patients; otherwise a random ``val_fraction`` of the beats.
+    """
+    train_records = np.unique(beats.record[train_index])
+    by_patient = set(train_records).isdisjoint(beats.record[test_index])
+    if by_patient and len(train_records) > 1:
+        n_val = min(len(train_records) - 1, max(1, round(val_fraction * len(train_records))))
+        val_records = rng.choice(train_records, n_val, replace=False)
+        is_val = np.isin(beats.record[train_index], val_records)
+        return train_index[~is_val], train_index[is_val]
+    shuffled = rng.permutation(train_index)
+    n_val = max(1, int(val_fraction * len(shuffled)))
+    return shuffled[n_val:], shuffled[:n_val]
+
+
 def cross_validated_predictions(
     beats: BeatSet,
     splits: Iterator[tuple[np.ndarray, np.ndarray]],
@@ -147,16 +172,18 @@ def cross_validated_predictions(
 ) -> np.ndarray:
     """Train a fresh ``make_model()`` per split and predict its test beats; returns a class per beat.
 
-    Early stopping uses a random ``val_fraction`` of each split's training beats;
-    the test beats are never seen before the prediction.
+    Early stopping uses a validation part of each split's training beats, held out
+    as the split holds out its test beats (see ``validation_split``); the test beats
+    are never seen before the prediction.
     """
 
     predicted = np.full(len(beats), -1, dtype=np.int64)
     rng = np.random.default_rng(seed)
     for fold, (train_index, test_index) in enumerate(splits):
-        shuffled = rng.permutation(train_index)
-        n_val = max(1, int(val_fraction * len(shuffled)))
-        train, val = beats.subset(shuffled[n_val:]), beats.subset(shuffled[:n_val])
+        train_part, val_part = validation_split(
+            beats, train_index, test_index, val_fraction, rng
+        )
+        train, val = beats.subset(train_part), beats.subset(val_part)
         weights = class_weights(train.labels, len(beats.classes))
 
         def weighted_loss(logits, target, w=weights):
