@@ -5,7 +5,12 @@ import pytest
 import torch
 
 from medai.datasets.text import NCBI_TAGS, Sentence, parse_conll
-from medai.text.classification import cross_validate_tfidf, folds, summary
+from medai.text.classification import (
+    curve_summary,
+    folds,
+    learning_curve,
+    tfidf_logreg,
+)
 from medai.text.negation import AFFIRMED, NEGATED, UNCERTAIN, assertion
 from medai.text.ner import IGNORE, DictionaryTagger
 from medai.text.pipeline import (
@@ -21,6 +26,7 @@ from medai.text.transformer import (
     encode_documents,
     encode_tagged,
     load_tokenizer,
+    sentence_embeddings,
     token_f1,
     token_loss,
     word_chunks,
@@ -107,7 +113,7 @@ def test_token_loss_and_score_skip_ignored_pieces():
         PackedEncoder(torch.nn.Identity())(torch.zeros(2, 5))
 
 
-def test_tfidf_baseline_cross_validates_with_stratified_folds():
+def test_tfidf_baseline_learns_under_stratified_folds():
     texts = (
         ["cancer tumour neoplasm"] * 10
         + ["heart artery infarction"] * 10
@@ -116,13 +122,80 @@ def test_tfidf_baseline_cross_validates_with_stratified_folds():
     labels = np.repeat([0, 1, 2], 10)
     splits = folds(labels, 5)
     assert all(np.bincount(labels[test]).tolist() == [2, 2, 2] for _, test in splits)
-    predicted, scores = cross_validate_tfidf(texts, labels, splits)
-    assert (predicted == labels).all() and scores == [1.0] * 5
-    table = summary({"tf-idf": scores})
-    assert (
-        table.loc["tf-idf", "macro-F1 mean"] == 1.0
-        and table.loc["tf-idf", "folds"] == 5
+    scores, predicted = learning_curve(
+        {"tf-idf": (tfidf_logreg, texts)}, labels, splits, sizes=[None]
     )
+    assert (predicted["tf-idf"] == labels).all() and scores["macro-F1"].tolist() == [1.0] * 5
+    table = curve_summary(scores)
+    assert table.loc[("tf-idf", 24), "macro-F1 mean"] == 1.0
+    assert table.loc[("tf-idf", 24), "folds"] == 5
+
+
+class _Recorder:
+    """A stand-in estimator that remembers which documents it was trained on."""
+
+    seen: list = []
+
+    def __init__(self, name):
+        self.name = name
+
+    def fit(self, x, y):
+        _Recorder.seen.append((self.name, tuple(int(str(v).split()[-1]) for v in x)))
+        return self
+
+    def predict(self, x):
+        return np.zeros(len(x), dtype=int)
+
+
+def test_every_method_trains_on_the_same_documents(monkeypatch):
+    import medai.text.classification as clf
+
+    labels = np.repeat([0, 1, 2, 3], [40, 30, 20, 10])
+    texts = [f"doc {i}" for i in range(len(labels))]
+    splits = folds(labels, 3)
+    _Recorder.seen = []
+    scores, _ = learning_curve(
+        {"a": (lambda: _Recorder("a"), texts), "b": (lambda: _Recorder("b"), np.array(texts))},
+        labels, splits, sizes=[20, 40, None],
+    )  # fmt: skip
+    by_method = {m: [docs for name, docs in _Recorder.seen if name == m] for m in "ab"}
+    assert by_method["a"] == by_method["b"] and len(by_method["a"]) == 9
+    assert [len(d) for d in by_method["a"][:3]] == [20, 40, len(splits[0][0])]
+    twenty = by_method["a"][0]
+    assert np.bincount(labels[list(twenty)]).tolist() == [8, 6, 4, 2]  # stratified
+    assert set(twenty) <= set(splits[0][0].tolist())
+    # The fine-tuned MiniLM trains on exactly those documents too, and picks its best
+    # epoch on others.
+    trained = []
+
+    def spy_fit(model, train, val, config, **kwargs):
+        trained.append((tuple(train.inputs[:, 0].tolist()), set(val.inputs[:, 0].tolist())))
+
+    def fake_encode(tokenizer, docs, max_length, first_chunk_only=False):
+        ids = torch.tensor([int(d.split()[-1]) for d in docs])[:, None]
+        return ids, np.arange(len(docs))
+
+    monkeypatch.setattr(clf, "fit", spy_fit)
+    monkeypatch.setattr(clf, "encode_documents", fake_encode)
+    monkeypatch.setattr(clf, "load_tokenizer", lambda: None)
+    monkeypatch.setattr(clf, "sequence_classifier", lambda n: None)
+    monkeypatch.setattr(clf, "predict", lambda model, x, batch_size: np.zeros((len(x), 4)))
+    clf.cross_validate_minilm(texts, labels, splits, config=None, train_size=20)
+    assert [sorted(docs) for docs, _ in trained] == [sorted(d) for d in by_method["a"][0::3]]
+    assert all(not val & set(docs) for docs, val in trained)
+
+
+def test_sentence_embeddings_are_unit_vectors_that_group_similar_texts():
+    vectors = sentence_embeddings(
+        ["Acute myocardial infarction.", "A heart attack.", "Fracture of the femur."],
+        max_length=16,
+    )
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > similarity[0, 2]
+    with pytest.raises(ValueError, match="text 1 is empty"):
+        sentence_embeddings(["fine", "  "])
 
 
 def test_note_to_structured_summary_keeps_no_identifier():

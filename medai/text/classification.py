@@ -1,9 +1,10 @@
-"""Document classification: TF-IDF + logistic regression, and a fine-tuned MiniLM, under the same
-stratified cross-validation, scored by macro-F1."""
+"""Document classification: TF-IDF + logistic regression, MiniLM sentence embeddings + logistic
+regression, and a fine-tuned MiniLM, trained on the same documents under the same stratified
+cross-validation, scored by macro-F1; learning curves over the training-set size."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,8 +15,10 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
+from ..core.errors import InputError
 from ..core.metrics import macro_f1_from_logits
 from ..core.runtime import seed_everything
+from ..core.sampling import stratified_subsample
 from ..core.tensors import TensorPairs
 from ..core.train import TrainConfig, fit, predict
 from .transformer import (
@@ -35,6 +38,17 @@ def folds(labels: np.ndarray, n_splits: int, seed: int = 0):
     )
 
 
+def training_documents(
+    labels: np.ndarray, train: np.ndarray, size: int | None, seed: int = 0
+) -> np.ndarray:
+    """``size`` of a fold's training documents, drawn stratified by class (all of them when ``size``
+    is None or not smaller); every method of a comparison trains on exactly these."""
+    train = np.asarray(train)
+    if size is None or size >= len(train):
+        return train
+    return train[stratified_subsample(labels[train], size=size, seed=seed)]
+
+
 def tfidf_logreg():
     """Word uni- and bigrams weighted by TF-IDF, then a multinomial logistic regression."""
     return make_pipeline(
@@ -45,18 +59,61 @@ def tfidf_logreg():
     )
 
 
-def cross_validate_tfidf(
-    texts: Sequence[str], labels: np.ndarray, splits
-) -> tuple[np.ndarray, list[float]]:
-    """Out-of-fold predictions and the macro-F1 of each fold."""
-    texts = np.asarray(texts, dtype=object)
-    predicted = np.full(len(labels), -1)
-    scores = []
-    for train, test in splits:
-        model = tfidf_logreg().fit(texts[train], labels[train])
-        predicted[test] = model.predict(texts[test])
-        scores.append(f1_score(labels[test], predicted[test], average="macro"))
-    return predicted, scores
+def embedding_logreg():
+    """A multinomial logistic regression on fixed document vectors (MiniLM sentence embeddings)."""
+    return LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+
+
+def learning_curve(
+    methods: dict[str, tuple[Callable[[], object], object]],
+    labels: np.ndarray,
+    splits,
+    sizes: Sequence[int | None],
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Macro-F1 of every method at every training size in every fold, all methods trained on the
+    same documents.
+
+    ``methods`` maps a name to (make_estimator, inputs): a scikit-learn estimator
+    factory and what it reads (an array of texts, or a matrix of vectors), indexed
+    by document. ``None`` in ``sizes`` means the whole training part of a fold
+    (labelled by its smallest size over the folds). A size is drawn stratified, so
+    the count may differ from the one asked for by rounding; rows carry the size
+    asked for. Returns the scores (one row per method, size and fold) and, per
+    method, the out-of-fold predictions at the last size.
+    """
+    splits = list(splits)
+    whole = min(len(train) for train, _ in splits)
+    labels = np.asarray(labels)
+    inputs = {name: np.asarray(x, dtype=object if np.ndim(x) == 1 else None) for name, (_, x) in methods.items()}
+    for name, x in inputs.items():
+        if len(x) != len(labels):
+            raise InputError(f"{name}: {len(x)} inputs for {len(labels)} labels")
+    rows, predicted = [], {name: np.full(len(labels), -1) for name in methods}
+    for fold, (train, test) in enumerate(splits):
+        for size in sizes:
+            chosen = training_documents(labels, train, size, seed=seed + fold)
+            for name, (make, _) in methods.items():
+                x = inputs[name]
+                guess = make().fit(x[chosen], labels[chosen]).predict(x[test])
+                if size == sizes[-1]:
+                    predicted[name][test] = guess
+                rows.append(
+                    {
+                        "method": name, "training documents": whole if size is None else size,
+                        "fold": fold,
+                        "macro-F1": f1_score(labels[test], guess, average="macro"),
+                    }
+                )  # fmt: skip
+    return pd.DataFrame(rows), predicted
+
+
+def curve_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over folds of the macro-F1, per method and training size."""
+    table = scores.groupby(["method", "training documents"], sort=False)["macro-F1"]
+    return table.agg(["mean", "std", "count"]).rename(
+        columns={"mean": "macro-F1 mean", "std": "macro-F1 sd", "count": "folds"}
+    )
 
 
 def cross_validate_minilm(
@@ -66,24 +123,32 @@ def cross_validate_minilm(
     config: TrainConfig,
     *,
     max_length: int = 128,
-    train_limit: int | None = None,
+    train_size: int | None = None,
     seed: int = 0,
 ) -> tuple[np.ndarray, list[float]]:
     """Fine-tune a fresh MiniLM per fold on the first chunk of each training document; predict
-    each test document from all its chunks. ``train_limit`` caps the training documents per fold
-    (a stratified-by-chance sample), to fit a CPU budget."""
+    each test document from all its chunks.
+
+    The training documents are ``training_documents(labels, train, train_size)``, the
+    ones ``learning_curve`` gives the other methods at that size and fold; the best
+    epoch is chosen on a tenth of the fold's other training documents (taken out of
+    the training documents when ``train_size`` leaves too few over).
+    """
     tokenizer = load_tokenizer()
     texts = list(texts)
     n_classes = int(labels.max()) + 1
     predicted = np.full(len(labels), -1)
     scores = []
     rng = np.random.default_rng(seed)
-    for fold, (train, test) in enumerate(splits):
-        train = rng.permutation(train)
-        n_val = max(n_classes, len(train) // 10)
-        val, train = train[:n_val], train[n_val:]
-        if train_limit:
-            train = train[:train_limit]
+    for fold, (pool, test) in enumerate(splits):
+        train = training_documents(labels, pool, train_size, seed=seed + fold)
+        unused = np.setdiff1d(pool, train)
+        n_val = max(n_classes, len(pool) // 10)
+        if len(unused) >= n_val:
+            val = rng.choice(unused, n_val, replace=False)
+        else:  # the whole pool trains: the best epoch is chosen on a part of it instead
+            shuffled = rng.permutation(train)
+            val, train = shuffled[:n_val], shuffled[n_val:]
 
         def data(index, first_only=True):
             inputs, owner = encode_documents(
@@ -108,17 +173,3 @@ def cross_validate_minilm(
         predicted[test] = logits.argmax(axis=1)
         scores.append(f1_score(labels[test], predicted[test], average="macro"))
     return predicted, scores
-
-
-def summary(scores: dict[str, list[float]]) -> pd.DataFrame:
-    """Mean and standard deviation of per-fold macro-F1 for each method."""
-    return pd.DataFrame(
-        {
-            name: {
-                "macro-F1 mean": np.mean(s),
-                "macro-F1 sd": np.std(s, ddof=1) if len(s) > 1 else np.nan,
-                "folds": len(s),
-            }
-            for name, s in scores.items()
-        }  # fmt: skip
-    ).T.astype({"folds": int})

@@ -224,3 +224,41 @@ def model_tagger(
         return decode_tags(predict(model, data.inputs), index, [sentence], id_labels)[0]
 
     return tag
+
+
+# --- sentence embeddings (the encoder frozen) ---------------------------------------------
+
+
+def sentence_embeddings(
+    texts: Sequence[str], max_length: int = 128, batch_size: int = 64
+) -> np.ndarray:
+    """One vector per text from the frozen MiniLM: the mean of its last hidden states over the
+    first ``max_length`` word pieces, scaled to unit length (how all-MiniLM-L6-v2 was trained
+    to embed sentences). Returns (N, 384) float32.
+
+    Texts are batched by length, so short ones are not padded to the longest; a text
+    longer than ``max_length`` pieces is read up to that point only.
+    """
+    from transformers import AutoModel
+    from tqdm.auto import tqdm
+
+    texts = list(texts)
+    for number, text in enumerate(texts):
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"text {number} is empty")
+    tokenizer = load_tokenizer()
+    encoder = AutoModel.from_pretrained(minilm_path()).eval()
+    pieces = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+    order = np.argsort([len(p) for p in pieces], kind="stable")
+    vectors = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
+    batches = range(0, len(order), batch_size)
+    with torch.inference_mode():
+        for start in tqdm(batches, desc="MiniLM embeddings", leave=False):
+            rows = order[start : start + batch_size]
+            batch = [pieces[i] for i in rows]
+            packed = _pack(batch, max(len(p) for p in batch), tokenizer.pad_token_id)
+            hidden = encoder(input_ids=packed[:, 0], attention_mask=packed[:, 1])[0]
+            mask = packed[:, 1, :, None].to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1)
+            vectors[rows] = F.normalize(mean, dim=1).numpy()
+    return vectors
