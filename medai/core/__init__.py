@@ -11,5 +11,6 @@ profiles     ``smoke`` / ``default`` / ``full`` settings of a notebook
 source_cnn   the source document's CNN, as written and fixed (chapters 2 and 3)
 benchmark    fair timing: warm-up, device sync, median of repeats
 versions     the versions block printed at the top of every notebook
+claims       numbers glued into the prose and sentences checked on the results
 errors       MedaiError, InputError: the errors medai raises on purpose, each naming its input
 """
