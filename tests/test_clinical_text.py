@@ -224,3 +224,23 @@ def test_note_to_structured_summary_keeps_no_identifier():
         tokenize_with_offsets("") == []
         and summarise_note("", "P7", "s", tagger_spans(tagger.tag))["findings"] == []
     )
+
+
+def test_padding_is_cut_per_batch_without_changing_any_output(tokenizer):
+    from medai.text.transformer import token_classifier
+
+    torch.manual_seed(0)
+    model = token_classifier(3).eval()
+    words = [["Familial", "adenomatous", "polyposis"], ["A", "rare", "form", "of", "ataxia", "."]]
+    ids = [tokenizer(w, is_split_into_words=True)["input_ids"] for w in words]
+    short = torch.zeros(2, 2, 16, dtype=torch.long)
+    for row, sequence in enumerate(ids):
+        short[row, 0, : len(sequence)] = torch.tensor(sequence)
+        short[row, 1, : len(sequence)] = 1
+    long = torch.nn.functional.pad(short, (0, 30))
+    with torch.no_grad():
+        a, b = model(short), model(long)
+    assert a.shape == (2, 16, 3) and b.shape == (2, 46, 3)
+    used = max(len(i) for i in ids)
+    torch.testing.assert_close(b[:, :16], a, rtol=1e-5, atol=1e-5)
+    assert (b[:, used:] == 0).all()

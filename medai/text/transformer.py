@@ -54,7 +54,15 @@ class PackedEncoder(nn.Module):
             raise InputError(
                 f"expected packed input (N, 2, length), got {tuple(x.shape)}"
             )
-        return self.model(input_ids=x[:, 0], attention_mask=x[:, 1]).logits
+        # Inputs are padded at the end to one length for the whole data set; a batch of
+        # short sentences needs only its longest. Masked padding changes no output, so
+        # the trailing columns are cut before the encoder and restored (as zeros) after.
+        full = x.shape[2]
+        used = max(1, int(x[:, 1].sum(dim=1).max())) if len(x) else full
+        logits = self.model(input_ids=x[:, 0, :used], attention_mask=x[:, 1, :used]).logits
+        if logits.ndim == 3 and used < full:  # one logit vector per word piece
+            logits = F.pad(logits, (0, 0, 0, full - used))
+        return logits
 
 
 def _minilm_with_head(auto_class, num_labels: int) -> PackedEncoder:
