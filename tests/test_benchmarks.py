@@ -80,8 +80,10 @@ def test_the_chapter_sentences_about_the_records_are_true():
         cnn["ONNX Runtime@1"] >= 2.0 and cnn["ONNX Runtime@64"] >= 2.0
     )  # "at least twice as fast"
     assert (
-        resnet["ONNX Runtime@1"] >= 2.0 and abs(resnet["ONNX Runtime@64"] - 1) < 0.1
-    )  # "disappears"
+        resnet["ONNX Runtime@1"] >= 2.0
+        and resnet["ONNX Runtime@64"] < 1.5
+        and resnet["ONNX Runtime@64"] < resnet["ONNX Runtime@1"]
+    )  # "the gain holds for one image but shrinks to well under twice at a batch of 64"
     assert (
         abs(cnn["TorchScript@1"] - 1) < 0.1 and abs(cnn["TorchScript@64"] - 1) < 0.1
     )  # "barely differs"
