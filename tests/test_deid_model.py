@@ -75,3 +75,24 @@ def test_union_removes_what_either_finder_removes():
     removed = "".join(text[s.start : s.end] for s in spans)
     assert "555-0182" in removed and "Bob" in removed
     assert np.all([s.kind == "PHI" for s in spans])
+
+
+def test_short_gaps_between_tagged_words_go_too(tokenizer):
+    text = "Seen by Maarten de Jong, then O'Neill.\nNext line."
+    pieces = tokenizer(text, return_offsets_mapping=True)
+    surname = {text.index(w) for w in ("Maarten", "de", "Jong")}
+    wanted = {i for i, (a, b) in enumerate(pieces["offset_mapping"]) if a in surname}
+
+    class _TagsPositions(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dummy = nn.Parameter(torch.zeros(1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            hit = torch.zeros(x.shape[0], x.shape[2])
+            hit[:, sorted(wanted)] = 1.0
+            return torch.stack([1 - hit, hit], dim=-1) + 0 * self.dummy
+
+    spans = ModelDetector(_TagsPositions(), tokenizer, max_length=32, stride=8).find(text)
+    # one span over the whole name, spaces included; the comma after it and "then" stay
+    assert [s.text for s in spans] == ["Maarten de Jong"]

@@ -131,7 +131,26 @@ def _word_spans(text: str, tagged: np.ndarray) -> list[Span]:
         ):
             right += 1
             widened[right] = True
-    return _runs(text, widened, "PHI")
+    return _runs(text, _bridge_gaps(text, widened), "PHI")
+
+
+# Between two removed words, a short gap of these characters goes too ("de Jong", "Nowak, P.",
+# "O'Neill"): left in place, it would show where a multi-word name stood and how it was written.
+_GAP_CHARS = frozenset(" ,.'-")
+_MAX_GAP = 3
+
+
+def _bridge_gaps(text: str, removed: np.ndarray) -> np.ndarray:
+    """Also remove short runs of spaces and name punctuation that sit between two removed stretches."""
+    bridged = removed.copy()
+    edges = np.flatnonzero(
+        np.diff(np.concatenate([[0], removed[: len(text)].astype(np.int8), [0]]))
+    )
+    for end, start in zip(edges[1:-1:2], edges[2::2]):  # each gap: (end of one run, start of next)
+        gap = text[end:start]
+        if len(gap) <= _MAX_GAP and set(gap) <= _GAP_CHARS:
+            bridged[end:start] = True
+    return bridged
 
 
 def _runs(text: str, mask: np.ndarray, kind: str) -> list[Span]:
