@@ -1,0 +1,7 @@
+"""Chapter 7, a medical question-answering assistant grounded in MedQuAD (in progress).
+
+corpus           MedQuAD's answerable pairs as a corpus, answer ids for duplicates, splits by topic
+retrieval        BM25 (bm25s), dense MiniLM search, and reciprocal rank fusion of the two
+embedding_cache  document embeddings on disk, keyed by the sha256 of model and texts
+ranking_metrics  Recall@k, MRR and nDCG@10 per query, with bootstrap intervals
+"""

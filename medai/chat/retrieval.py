@@ -1,0 +1,95 @@
+"""Three retrievers over one corpus: BM25 (words), MiniLM embeddings (meaning), and their fusion.
+
+Each ``search(queries, k)`` returns (ids, scores), both (n_queries, k), best first. The
+hybrid fuses rankings by reciprocal rank fusion (Cormack et al. 2009): a document's score is
+the sum over retrievers of weight / (rank_constant + rank), so neither retriever's score scale
+matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..core.errors import InputError
+
+
+def _check_queries(queries: Sequence[str], k: int, size: int) -> list[str]:
+    if isinstance(queries, str):
+        raise InputError("expected a list of queries, got one string; wrap it in a list")
+    queries = list(queries)
+    if not queries:
+        raise InputError("no queries given")
+    if not 1 <= k <= size:
+        raise InputError(f"k must be between 1 and the corpus size {size}, got {k}")
+    return queries
+
+
+class BM25Retriever:
+    """Okapi BM25 from ``bm25s`` over lower-cased words, English stop words removed."""
+
+    def __init__(self, documents: Sequence[str]) -> None:
+        import bm25s
+
+        if len(documents) == 0:
+            raise InputError("cannot index an empty corpus")
+        self._bm25s = bm25s
+        self.size = len(documents)
+        self.index = bm25s.BM25()
+        self.index.index(bm25s.tokenize(list(documents), stopwords="en", show_progress=False), show_progress=False)
+
+    def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        queries = _check_queries(queries, k, self.size)
+        tokens = self._bm25s.tokenize(queries, stopwords="en", show_progress=False)
+        ids, scores = self.index.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        return np.asarray(ids), np.asarray(scores, dtype=np.float32)
+
+
+class DenseRetriever:
+    """Cosine similarity between unit-length MiniLM embeddings (an exact search: a matrix product)."""
+
+    def __init__(self, document_vectors: np.ndarray, embed) -> None:
+        vectors = np.asarray(document_vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) == 0:
+            raise InputError(f"expected (documents, dimensions) vectors, got shape {vectors.shape}")
+        self.vectors, self.embed, self.size = vectors, embed, len(vectors)
+
+    def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        queries = _check_queries(queries, k, self.size)
+        similarity = self.embed(queries) @ self.vectors.T
+        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(similarity, top, axis=1), axis=1)
+        ids = np.take_along_axis(top, order, axis=1)
+        return ids, np.take_along_axis(similarity, ids, axis=1)
+
+
+class HybridRetriever:
+    """Reciprocal rank fusion of several retrievers, each read to ``depth`` results."""
+
+    def __init__(self, retrievers: Sequence, weights: Sequence[float] | None = None,
+                 depth: int = 100, rank_constant: int = 60) -> None:  # fmt: skip
+        if not retrievers:
+            raise InputError("a hybrid needs at least one retriever")
+        weights = [1.0] * len(retrievers) if weights is None else list(weights)
+        if len(weights) != len(retrievers) or min(weights) < 0 or sum(weights) == 0:
+            raise InputError(f"need one non-negative weight per retriever, not all zero; got {weights}")
+        self.retrievers, self.weights = list(retrievers), weights
+        self.size = min(r.size for r in retrievers)
+        self.depth, self.rank_constant = min(depth, self.size), rank_constant
+
+    def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        queries = _check_queries(queries, k, self.size)
+        rankings = [r.search(queries, self.depth)[0] for r in self.retrievers]
+        ids = np.zeros((len(queries), k), dtype=np.int64)
+        scores = np.zeros((len(queries), k), dtype=np.float32)
+        ranks = 1.0 / (self.rank_constant + np.arange(1, self.depth + 1))
+        for row in range(len(queries)):
+            fused: dict[int, float] = {}
+            for weight, ranking in zip(self.weights, rankings):
+                for doc, value in zip(ranking[row].tolist(), ranks):
+                    fused[doc] = fused.get(doc, 0.0) + weight * value
+            best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+            ids[row, : len(best)] = [d for d, _ in best]
+            scores[row, : len(best)] = [s for _, s in best]
+        return ids, scores

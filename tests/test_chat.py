@@ -1,0 +1,139 @@
+"""Chapter 7 foundations: the MedQuAD corpus and topic splits, three retrievers, ranking metrics, the embedding cache."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from medai.chat.corpus import answer_corpus, focus_split
+from medai.chat.embedding_cache import cached_embeddings, embedding_key
+from medai.chat.ranking_metrics import first_hit_rank, per_query_scores, summarise
+from medai.chat.retrieval import BM25Retriever, DenseRetriever, HybridRetriever
+from medai.core.errors import InputError
+from medai.datasets import CacheNotWritableError
+
+
+def tiny_frame() -> pd.DataFrame:
+    rows = [
+        ("What is asthma ?", "Asthma narrows the airways and causes wheezing.", "Asthma", "information"),
+        ("What are the treatments for asthma ?", "Inhalers relieve wheezing and open the airways.", "asthma ", "treatment"),
+        ("What is gout ?", "Gout is arthritis caused by uric acid crystals in a joint.", "Gout", "information"),
+        ("Is gout inherited ?", "Gout is arthritis caused by uric acid crystals in a joint.", "Gout", "inheritance"),
+        ("What is anemia ?", "Anemia means too few red blood cells to carry oxygen.", "Anemia", "information"),
+        ("What is x ?", "", "X", "information"),
+    ]
+    frame = pd.DataFrame(rows, columns=["question", "answer", "focus", "qtype"])
+    return frame.assign(source="NIH", url="https://example.org")
+
+
+def test_corpus_drops_empty_answers_and_shares_ids_between_identical_answers():
+    corpus = answer_corpus(tiny_frame())
+    assert len(corpus) == 5 and corpus["doc_id"].tolist() == [0, 1, 2, 3, 4]
+    assert corpus.loc[2, "answer_id"] == corpus.loc[3, "answer_id"] != corpus.loc[4, "answer_id"]
+    with pytest.raises(InputError, match="focus"):
+        answer_corpus(tiny_frame().drop(columns="focus"))
+
+
+def test_focus_split_keeps_each_topic_on_one_side():
+    corpus = pd.DataFrame({"focus": [f"topic {i % 40}" for i in range(400)] + ["Topic 1 "]})
+    split = focus_split(corpus, seed=3)
+    topics = corpus["focus"].str.strip().str.lower()
+    assert split.groupby(topics).nunique().max() == 1  # "Topic 1 " joins "topic 1"
+    assert set(split) == {"tune", "dev", "test"}
+    with pytest.raises(InputError):
+        focus_split(corpus, dev_share=0.6, test_share=0.5)
+
+
+def test_bm25_finds_the_document_that_shares_the_rare_words():
+    corpus = answer_corpus(tiny_frame())
+    retriever = BM25Retriever(corpus["answer"])
+    ids, scores = retriever.search(["uric acid crystals", "red blood cells oxygen"], k=2)
+    assert ids.shape == (2, 2) and ids[0, 0] in (2, 3) and ids[1, 0] == 4
+    assert np.all(np.diff(scores, axis=1) <= 0)  # best first
+    with pytest.raises(InputError, match="list"):
+        retriever.search("gout", k=1)
+    with pytest.raises(InputError, match="k must be"):
+        retriever.search(["gout"], k=99)
+
+
+def test_dense_search_is_an_exact_cosine_ranking():
+    vectors = np.eye(4, dtype=np.float32)
+    embed = lambda qs: np.array([[0.1, 0.9, 0.3, 0.0] for _ in qs], dtype=np.float32)  # noqa: E731
+    ids, scores = DenseRetriever(vectors, embed).search(["q"], k=3)
+    assert ids.tolist() == [[1, 2, 0]] and scores[0, 0] == pytest.approx(0.9)
+
+
+class _Fixed:
+    def __init__(self, ranking: list[int]) -> None:
+        self.ranking, self.size = ranking, 10
+
+    def search(self, queries, k):
+        return np.array([self.ranking[:k]] * len(queries)), np.zeros((len(queries), k))
+
+
+def test_reciprocal_rank_fusion_adds_one_over_constant_plus_rank():
+    hybrid = HybridRetriever([_Fixed([0, 1, 2]), _Fixed([2, 1, 0])], depth=3, rank_constant=1)
+    ids, scores = hybrid.search(["q"], k=3)
+    # docs 0 and 2 are first once and third once: 1/2 + 1/4; doc 1 is second twice: 2 * 1/3
+    assert set(ids[0, :2].tolist()) == {0, 2} and scores[0, :2].tolist() == pytest.approx([0.75, 0.75])
+    assert ids[0, 2] == 1 and scores[0, 2] == pytest.approx(2 / 3)
+    weighted = HybridRetriever([_Fixed([0, 1, 2]), _Fixed([2, 1, 0])], weights=[1, 0], depth=3, rank_constant=1)
+    assert weighted.search(["q"], k=3)[0].tolist() == [[0, 1, 2]]
+    with pytest.raises(InputError, match="weight"):
+        HybridRetriever([_Fixed([0])], weights=[0])
+
+
+def test_ranking_metrics_match_hand_counts():
+    ranked = np.array([[7, 3, 5], [1, 2, 3], [9, 8, 4]])
+    ranks = first_hit_rank(ranked, np.array([3, 1, 6]))
+    assert ranks.tolist() == [2, 1, 0]
+    scores = per_query_scores(ranks, cutoffs=(1, 5))
+    assert scores["Recall@1"].tolist() == [0, 1, 0] and scores["Recall@5"].tolist() == [1, 1, 0]
+    assert scores["MRR"].tolist() == [0.5, 1.0, 0.0]
+    assert scores["nDCG@10"].tolist() == pytest.approx([1 / np.log2(3), 1.0, 0.0])
+    table = summarise(scores, n_boot=200)
+    assert table.loc["MRR", "value"] == pytest.approx(0.5)
+    assert (table["ci_low"] <= table["value"]).all() and (table["value"] <= table["ci_high"]).all()
+
+
+def test_embeddings_are_cached_by_texts_and_model(tmp_path):
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        return np.arange(len(texts) * 2, dtype=np.float32).reshape(len(texts), 2)
+
+    first, from_disk = cached_embeddings(["a", "b"], embed, "m1", tmp_path)
+    again, from_disk_again = cached_embeddings(["a", "b"], embed, "m1", tmp_path)
+    assert not from_disk and from_disk_again and calls == [2]
+    np.testing.assert_array_equal(first, again)
+    cached_embeddings(["a", "c"], embed, "m1", tmp_path)  # another corpus
+    cached_embeddings(["a", "b"], embed, "m2", tmp_path)  # another model
+    assert calls == [2, 2, 2]
+    assert embedding_key(["ab", "c"], "m") != embedding_key(["a", "bc"], "m")
+    assert not list(tmp_path.glob("*.part"))
+    # a damaged cache file is rebuilt, not trusted
+    file = tmp_path / f"{embedding_key(['a', 'b'], 'm1')}.npy"
+    file.write_bytes(b"not an array")
+    vectors, from_disk = cached_embeddings(["a", "b"], embed, "m1", tmp_path)
+    assert not from_disk and vectors.shape == (2, 2)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_cache_is_a_clear_error(tmp_path):
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(CacheNotWritableError, match="MEDAI_DATA_DIR"):
+            cached_embeddings(["a"], lambda t: np.zeros((1, 2)), "m", tmp_path / "sub")
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_cache_path_that_is_a_file_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(CacheNotWritableError, match="MEDAI_DATA_DIR"):
+        cached_embeddings(["a"], lambda t: np.zeros((1, 2)), "m", blocker)
