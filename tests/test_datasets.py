@@ -181,3 +181,21 @@ def test_notebook_01_states_the_download_size_of_the_written_chapters():
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "01_data.ipynb"
     header = nbformat.read(notebook, as_version=4).cells[0].source
     assert f"about {round(megabytes)} MB" in header
+
+
+def test_triage_messages_are_split_within_each_kind_and_checked():
+    from medai.datasets.triage_messages import parse_triage_messages
+
+    everything = datasets.load_triage_messages()
+    assert len(everything) >= 150 and set(everything.target) == set(datasets.TRIAGE_LABELS)
+    tune, test = datasets.load_triage_messages("tune"), datasets.load_triage_messages("test")
+    assert len(tune) + len(test) == len(everything)
+    assert not set(tune.data) & set(test.data)
+    for label in datasets.TRIAGE_LABELS:  # every kind on both sides
+        assert (tune.target == label).sum() >= 10 and (test.target == label).sum() >= 10
+    with pytest.raises(datasets.DataError, match="line 2: unknown label 'urgent'"):
+        parse_triage_messages("emergency\tchest pain\nurgent\tsomething")
+    with pytest.raises(datasets.DataError, match="label<TAB>message"):
+        parse_triage_messages("emergency chest pain")
+    with pytest.raises(datasets.DataError, match="split"):
+        datasets.load_triage_messages("dev")

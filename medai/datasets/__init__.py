@@ -22,6 +22,7 @@ Your own files
   read_wfdb_record(header)                 a WFDB record (.hea + signal files), checked
 Written for this book (in the package)
   load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
+  load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (triage test)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
@@ -61,6 +62,7 @@ from .resolve import cache_dir, mirror_dirs, path
 from .splice import SPLICE_CLASSES, load_splice_junction
 from .synthetic_notes import make_synthetic_notes
 from .text import NCBI_TAGS, Sentence, load_medical_abstracts, load_ncbi_disease
+from .triage_messages import TRIAGE_LABELS, load_triage_messages
 
 __all__ = [
     "CacheNotWritableError",
@@ -89,6 +91,8 @@ __all__ = [
     "get",
     "load_breast_cancer_gse7390",
     "load_handwritten_notes",
+    "load_triage_messages",
+    "TRIAGE_LABELS",
     "load_chipseq_oct4_mafk",
     "load_medical_abstracts",
     "load_medquad",
