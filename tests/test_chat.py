@@ -12,7 +12,8 @@ from medai.chat.corpus import answer_corpus, focus_split
 from medai.chat.embedding_cache import cached_embeddings, embedding_key
 from medai.chat.ranking_metrics import first_hit_rank, per_query_scores, summarise
 from medai.chat.retrieval import BM25Retriever, DenseRetriever, HybridRetriever
-from medai.core.errors import InputError
+from medai.chat.triage import EMERGENCY_MESSAGE, triage
+from medai.core.errors import InputError, InputTypeError
 from medai.datasets import CacheNotWritableError
 
 
@@ -137,3 +138,45 @@ def test_a_cache_path_that_is_a_file_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(CacheNotWritableError, match="MEDAI_DATA_DIR"):
         cached_embeddings(["a"], lambda t: np.zeros((1, 2)), "m", blocker)
+
+
+@pytest.mark.parametrize(
+    "message, category",
+    [
+        ("Crushing chest pain since 20 minutes, I'm sweating", "cardiac"),
+        ("her face is drooping and her speech is slurred", "stroke"),
+        ("i swallowed 40 of my tablets", "overdose"),
+        ("I keep thinking I want to kill myself", "self-harm"),
+        ("My tongue is swelling after the shrimp", "anaphylaxis"),
+    ],
+)
+def test_reported_red_flags_are_emergencies(message, category):
+    result = triage(message)
+    assert result.emergency and result.category == category
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no chest pain, only a runny nose",  # denied
+        "I do not want to kill myself, I'm just tired",  # denied
+        "What are the signs of a stroke?",  # a question about a symptom
+        "Which pills are dangerous in overdose?",
+        "my grandfather had a stroke years ago, is it inherited?",  # history, not now
+        "",
+    ],
+)
+def test_denied_and_general_mentions_are_not_emergencies(message):
+    assert not triage(message).emergency
+
+
+def test_distress_is_flagged_without_an_emergency():
+    result = triage("I'm terrified about my scan results tomorrow")
+    assert result.distress and not result.emergency
+    assert not triage("How is asthma treated?").distress
+
+
+def test_triage_refuses_non_text_and_its_message_is_fixed():
+    with pytest.raises(InputTypeError, match="str"):
+        triage(b"chest pain")
+    assert "emergency" in EMERGENCY_MESSAGE and "988" in EMERGENCY_MESSAGE
