@@ -199,3 +199,21 @@ def test_triage_messages_are_split_within_each_kind_and_checked():
         parse_triage_messages("emergency chest pain")
     with pytest.raises(datasets.DataError, match="split"):
         datasets.load_triage_messages("dev")
+
+
+def test_lay_questions_point_at_held_out_medquad_questions():
+    from medai.chat.corpus import answer_corpus, focus_split
+
+    lay = datasets.load_lay_questions()
+    assert len(lay) >= 100 and len(set(lay.data)) == len(lay)
+    corpus = answer_corpus(datasets.load_medquad().frame)
+    corpus["split"] = focus_split(corpus, seed=0)
+    keyed = corpus.set_index(["document", "question"]).sort_index()
+    for document, question in zip(lay.frame["document"], lay.frame["question"]):
+        assert (document, question) in keyed.index, (document, question)
+        assert set(keyed.loc[[(document, question)], "split"]) == {"test"}
+
+
+def test_off_topic_questions_have_known_kinds():
+    requests = datasets.load_off_topic_questions()
+    assert len(requests) >= 50 and set(requests.target) == set(datasets.assistant_questions.OFF_TOPIC_KINDS)

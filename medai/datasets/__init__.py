@@ -23,12 +23,15 @@ Your own files
 Written for this book (in the package)
   load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
   load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (triage test)
+  load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)
+  load_off_topic_questions()               requests the assistant should decline (abstention test)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
   make_glucose_cohort(patients, days)      simglucose virtual type-1 diabetes patients
 """
 
+from .assistant_questions import load_lay_questions, load_off_topic_questions
 from .bundle import DataBundle
 from .catalogue import catalogue
 from .chipseq import CHIPSEQ_CLASSES, load_chipseq_oct4_mafk
@@ -92,6 +95,8 @@ __all__ = [
     "load_breast_cancer_gse7390",
     "load_handwritten_notes",
     "load_triage_messages",
+    "load_lay_questions",
+    "load_off_topic_questions",
     "TRIAGE_LABELS",
     "load_chipseq_oct4_mafk",
     "load_medical_abstracts",
