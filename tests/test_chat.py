@@ -180,3 +180,28 @@ def test_triage_refuses_non_text_and_its_message_is_fixed():
     with pytest.raises(InputTypeError, match="str"):
         triage(b"chest pain")
     assert "emergency" in EMERGENCY_MESSAGE and "988" in EMERGENCY_MESSAGE
+
+
+def test_clopper_pearson_matches_known_values():
+    from medai.chat.abstain import clopper_pearson_upper
+
+    assert clopper_pearson_upper(0, 10, 0.95) == pytest.approx(1 - 0.05 ** (1 / 10))  # the rule of three's exact form
+    assert clopper_pearson_upper(0, 0) == 1.0 and clopper_pearson_upper(5, 5) == 1.0
+
+
+def test_risk_controlled_threshold_keeps_the_bound_and_answers_as_much_as_it_can():
+    from medai.chat.abstain import clopper_pearson_upper, risk_controlled_threshold, risk_coverage
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(2000)
+    correct = rng.random(2000) < scores  # higher score, more often right
+    threshold = risk_controlled_threshold(scores, correct, target=0.1, confidence=0.9)
+    answered = scores >= threshold
+    errors = int((~correct[answered]).sum())
+    assert clopper_pearson_upper(errors, int(answered.sum()), 0.9) <= 0.1
+    assert 0.05 < answered.mean() < 0.5  # answers some, not all
+    curve = risk_coverage(scores, correct)
+    assert curve["coverage"].is_monotonic_increasing and curve["risk"].iloc[-1] == pytest.approx((~correct).mean())
+    assert risk_controlled_threshold(scores, np.zeros(2000, bool)) == np.inf  # never right: never answer
+    with pytest.raises(InputError):
+        risk_controlled_threshold(scores, correct[:10])
