@@ -205,3 +205,35 @@ def test_risk_controlled_threshold_keeps_the_bound_and_answers_as_much_as_it_can
     assert risk_controlled_threshold(scores, np.zeros(2000, bool)) == np.inf  # never right: never answer
     with pytest.raises(InputError):
         risk_controlled_threshold(scores, correct[:10])
+
+
+def test_rerank_by_type_moves_matching_answers_first_and_keeps_order():
+    from medai.chat.intent import rerank_by_type
+
+    ids = np.array([[3, 1, 2, 0], [0, 1, 2, 3]])
+    types = np.array(["symptoms", "treatment", "symptoms", "information"])
+    out = rerank_by_type(ids, types, ["treatment", "symptoms"])
+    assert out.tolist() == [[1, 3, 2, 0], [0, 2, 1, 3]]
+    with pytest.raises(InputError):
+        rerank_by_type(ids, types, ["treatment"])
+
+
+def test_intent_classifier_learns_separable_types():
+    from medai.chat.intent import train_intent_classifier
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(3) * 5
+    labels = rng.integers(0, 3, 300)
+    vectors = centres[labels] + rng.normal(size=(300, 3))
+    names = np.array(["causes", "symptoms", "treatment"])[labels]
+    model = train_intent_classifier(vectors, names)
+    assert (model.predict(vectors) == names).mean() > 0.95
+
+
+def test_evaluate_retriever_scores_answer_ids_not_document_ids():
+    from medai.chat.ranking_metrics import evaluate_retriever
+
+    # documents 0 and 1 carry the same answer: retrieving either is right
+    summary, ranks = evaluate_retriever(_Fixed([1, 2, 3]), ["q1", "q2"], gold_answers=[0, 9],
+                                        doc_answers=np.array([0, 0, 5, 6, 7, 8, 9, 9, 9, 9]), k=3, n_boot=50)
+    assert ranks.tolist() == [1, 0] and summary.loc["Recall@1", "value"] == 0.5

@@ -4,6 +4,7 @@ corpus           MedQuAD's answerable pairs as a corpus, answer ids for duplicat
 retrieval        BM25 (bm25s), dense MiniLM search, and reciprocal rank fusion of the two
 embedding_cache  document embeddings on disk, keyed by the sha256 of model and texts
 ranking_metrics  Recall@k, MRR and nDCG@10 per query, with bootstrap intervals
+intent           question types from sentence embeddings, and re-ranking answers by type
 abstain          a score threshold whose wrong-answer rate is bounded (Clopper-Pearson, fixed sequence)
 triage           red flags (negation- and question-aware rules) and distress cues; a fixed emergency reply
 """

@@ -40,3 +40,13 @@ def summarise(scores: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> pd.Dat
     boot = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(axis=1)
     low, high = np.percentile(boot, [2.5, 97.5], axis=0)
     return pd.DataFrame({"value": values.mean(axis=0), "ci_low": low, "ci_high": high}, index=scores.columns)
+
+
+def evaluate_retriever(
+    retriever, queries, gold_answers, doc_answers, k: int = 10, n_boot: int = 1000, seed: int = 0
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Search ``queries``, compare the answer ids of the top ``k`` documents with ``gold_answers``;
+    returns the summary with bootstrap intervals and the rank of the first right answer per query."""
+    ids, _ = retriever.search(list(queries), k=k)
+    ranks = first_hit_rank(np.asarray(doc_answers)[ids], np.asarray(gold_answers))
+    return summarise(per_query_scores(ranks), n_boot=n_boot, seed=seed), ranks
