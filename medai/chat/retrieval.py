@@ -54,10 +54,17 @@ class DenseRetriever:
         if vectors.ndim != 2 or len(vectors) == 0:
             raise InputError(f"expected (documents, dimensions) vectors, got shape {vectors.shape}")
         self.vectors, self.embed, self.size = vectors, embed, len(vectors)
+        self._seen: dict[str, np.ndarray] = {}  # query vectors, so tuning loops embed each query once
+
+    def query_vectors(self, queries: Sequence[str]) -> np.ndarray:
+        new = list(dict.fromkeys(q for q in queries if q not in self._seen))
+        if new:
+            self._seen.update(zip(new, np.asarray(self.embed(new), dtype=np.float32)))
+        return np.stack([self._seen[q] for q in queries])
 
     def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         queries = _check_queries(queries, k, self.size)
-        similarity = self.embed(queries) @ self.vectors.T
+        similarity = self.query_vectors(queries) @ self.vectors.T
         top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         order = np.argsort(-np.take_along_axis(similarity, top, axis=1), axis=1)
         ids = np.take_along_axis(top, order, axis=1)

@@ -1,0 +1,111 @@
+"""The assistant: triage first, then retrieval, then an answer from the NIH text or a polite refusal.
+
+Every reply is either fixed text written here (emergency, refusal, input problems) or a passage
+from MedQuAD with its source, so no instruction hidden in a message can make it say anything
+else. ``Reply`` is what the notebook shows and what ``python -m medai chat --json`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .intent import rerank_by_type
+from .triage import EMERGENCY_MESSAGE, SUPPORT_MESSAGE, triage
+
+DISCLAIMER = "This is general information from the NIH, not medical advice; ask a clinician about your own case."
+DECLINE = (
+    "I can only answer questions about diseases, tests and treatments that NIH health pages cover, "
+    "and I did not find a reliable answer to this one. Please ask a doctor or pharmacist."
+)
+MAX_CHARACTERS = 2000
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@dataclass
+class Reply:
+    """One answer: the text shown, where it came from, and why."""
+
+    reply: str
+    source: str | None = None
+    url: str | None = None
+    focus: str | None = None
+    confidence: float | None = None
+    abstained: bool = False
+    emergency: bool = False
+    distress: bool = False
+    problem: str | None = None  # what was wrong with the input, if anything
+    scores: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_message(message) -> str | None:
+    """A short description of what makes ``message`` unanswerable, or None when it is fine."""
+    if not isinstance(message, str):
+        return f"the message must be text, not {type(message).__name__}"
+    letters = _LETTERS.findall(message)
+    if not message.strip():
+        return "the message is empty"
+    if len(message) > MAX_CHARACTERS:
+        return f"the message has {len(message):,} characters; please ask in under {MAX_CHARACTERS:,}"
+    if not letters:
+        return "the message has no words"
+    if sum(c.isascii() for c in letters) / len(letters) < 0.5:
+        return "I can answer in English only"
+    return None
+
+
+def first_sentences(text: str, limit: int = 600) -> str:
+    """The answer's opening sentences, up to about ``limit`` characters, ending at a sentence."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + " ..."
+
+
+class Assistant:
+    """Answers one message at a time from ``corpus`` (``answer_corpus``) with a hybrid retriever.
+
+    ``confidence`` is the dense cosine similarity of the chosen answer; below ``threshold`` the
+    assistant declines. ``intent`` (optional) predicts the question type from the query vector.
+    """
+
+    def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float, intent=None) -> None:
+        self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
+        self.threshold, self.intent = float(threshold), intent
+
+    def answer(self, message) -> Reply:
+        problem = check_message(message)
+        if problem is not None:
+            return Reply(f"Sorry, {problem}. Please type a short health question in English.",
+                         abstained=True, problem=problem)  # fmt: skip
+        flags = triage(message)
+        if flags.emergency:
+            return Reply(EMERGENCY_MESSAGE, emergency=True, distress=flags.distress,
+                         scores={"red_flag": flags.category})  # fmt: skip
+        ids, _ = self.hybrid.search([message], k=min(10, self.hybrid.size))
+        query = self.dense.query_vectors([message])
+        if self.intent is not None:
+            predicted = self.intent.predict(query)
+            ids = rerank_by_type(ids, self.corpus["qtype"].to_numpy(), predicted)
+        best = int(ids[0, 0])
+        confidence = float(query[0] @ self.dense.vectors[best])
+        lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
+        if confidence < self.threshold:
+            return Reply(lead + DECLINE, confidence=confidence, abstained=True, distress=flags.distress)
+        row = self.corpus.iloc[best]
+        text = f"{lead}{first_sentences(row['answer'])}\n\nSource: {row['source']}, {row['url']}\n{DISCLAIMER}"
+        return Reply(text, source=row["source"], url=row["url"], focus=row["focus"], confidence=confidence,
+                     distress=flags.distress, scores={"doc_id": best, "qtype": row["qtype"]})  # fmt: skip
+
+
+def confidences(dense, queries, ids: np.ndarray) -> np.ndarray:
+    """Dense cosine similarity between each query and its top-ranked document."""
+    return np.einsum("ij,ij->i", dense.query_vectors(list(queries)), dense.vectors[ids[:, 0]])
