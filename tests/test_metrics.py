@@ -126,3 +126,18 @@ def test_dice_and_iou_match_sklearn_on_flattened_masks():
         dice(np.full((2, 2), 0.7), empty[:2, :2])
     with pytest.raises(ValueError, match="shapes differ"):
         iou(empty, empty[:4])
+
+
+def test_bootstrap_ci_brackets_the_point_and_skips_one_class_resamples():
+    from medai.core.metrics import auroc, bootstrap_ci
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    score = y + rng.normal(0, 1, 200)
+    value, low, high = bootstrap_ci(auroc, y, score, n_boot=300, seed=1)
+    assert low < value < high and value == pytest.approx(auroc(y, score))
+    # two cases of each class: many resamples have one class and are skipped, not failed
+    value, low, high = bootstrap_ci(auroc, np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]), n_boot=50)
+    assert value == 1.0 and low <= high
+    with pytest.raises(ValueError, match="lengths"):
+        bootstrap_ci(auroc, y, score[:10])

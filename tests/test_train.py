@@ -257,3 +257,46 @@ def test_truncated_and_foreign_checkpoints_are_refused(tmp_path):
         load_checkpoint(tmp_path / "absent.pt")
     with pytest.raises(CheckpointError, match="must be a str or Path"):
         load_checkpoint(None)
+
+
+def test_length_grouped_batches_cover_every_sample_once_with_less_padding():
+    from torch.utils.data import BatchSampler, RandomSampler
+
+    from medai.core.train import LengthGroupedBatches
+
+    generator = torch.Generator().manual_seed(0)
+    lengths = torch.randint(5, 100, (1000,), generator=generator)
+    batches = BatchSampler(RandomSampler(range(1000), generator=generator), 32, drop_last=False)
+    grouped = list(LengthGroupedBatches(batches, lengths, seed=0, window=10))
+    assert sorted(i for batch in grouped for i in batch) == list(range(1000))
+
+    def padding(batch_list):
+        return sum(int(lengths[b].max()) * len(b) - int(lengths[b].sum()) for b in batch_list)
+
+    assert padding(grouped) < 0.3 * padding(list(batches))
+
+
+def test_group_by_length_trains_on_packed_tokens_and_refuses_other_inputs():
+    from torch import nn
+
+    from medai.core.errors import InputError
+
+    class Tokens(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed, self.out = nn.Embedding(20, 4), nn.Linear(4, 2)
+
+        def forward(self, x):
+            mask = x[:, 1].unsqueeze(-1).float()
+            return self.out((self.embed(x[:, 0]) * mask).sum(1) / mask.sum(1))
+
+    lengths = torch.randint(1, 12, (64,))
+    ids = torch.randint(1, 20, (64, 12))
+    mask = (torch.arange(12)[None] < lengths[:, None]).long()
+    data = TensorPairs(torch.stack([ids * mask, mask], 1), torch.randint(0, 2, (64,)))
+    config = TrainConfig(epochs=2, batch_size=8, patience=None, progress=False, group_by_length=True)
+    result = fit(Tokens(), data, data, config)
+    assert len(result.history) == 2
+    images = TensorPairs(torch.rand(16, 1, 4, 4), torch.randint(0, 2, (16,)))
+    with pytest.raises(InputError, match="packed token inputs"):
+        fit(nn.Sequential(nn.Flatten(), nn.Linear(16, 2)), images, images, config)

@@ -67,6 +67,9 @@ class TrainConfig:
     log_dir: str | Path | None = None  # TensorBoard event files, if set
     progress: bool = True
     num_workers: int = 0
+    # Batch sequences of similar length together (packed token inputs (N, 2, L) only): a
+    # batch is padded to its longest member, so random batches of sentences waste compute.
+    group_by_length: bool = False
 
     def check(self) -> None:
         for name in ("epochs", "batch_size"):
@@ -165,6 +168,7 @@ def _loader(
     seed: int,
     pin: bool,
     workers: int,
+    lengths: torch.Tensor | None = None,
 ) -> tuple[DataLoader, DistributedSampler]:
     """Batches of indices, fetched with one indexing operation each (see ``TensorPairs``).
 
@@ -178,10 +182,48 @@ def _loader(
     )
     drop = shuffle and len(data) // world > batch_size
     batches = BatchSampler(sampler, batch_size, drop_last=drop)
+    if lengths is not None:
+        batches = LengthGroupedBatches(batches, lengths, seed)
     loader = DataLoader(
         data, sampler=batches, batch_size=None, pin_memory=pin, num_workers=workers
     )
     return loader, sampler
+
+
+class LengthGroupedBatches:
+    """Regroups a shuffled epoch into batches of similar length, then shuffles the batches.
+
+    Each run of 50 batches is sorted by sample length and cut again, so the randomness of
+    which samples meet stays local while padding shrinks (the "group by length" of
+    Hugging Face's Trainer). Every sample still appears once per epoch.
+    """
+
+    def __init__(self, batches: BatchSampler, lengths: torch.Tensor, seed: int, window: int = 50) -> None:
+        self.batches, self.lengths, self.seed, self.window = batches, lengths, seed, window
+        self.epoch = 0
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self):
+        size = self.batches.batch_size
+        order = [i for batch in self.batches for i in batch]
+        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        self.epoch += 1
+        grouped = []
+        for start in range(0, len(order), size * self.window):
+            chunk = order[start : start + size * self.window]
+            chunk.sort(key=lambda i: -int(self.lengths[i]))
+            grouped.extend(chunk[j : j + size] for j in range(0, len(chunk), size))
+        for k in torch.randperm(len(grouped), generator=generator).tolist():
+            yield grouped[k]
+
+
+def _token_lengths(data: Dataset) -> torch.Tensor:
+    inputs = getattr(data, "inputs", None)
+    if not isinstance(inputs, torch.Tensor) or inputs.ndim != 3 or inputs.shape[1] != 2:
+        raise InputError("group_by_length needs packed token inputs (N, 2, length) in a TensorPairs")
+    return inputs[:, 1].sum(dim=1)
 
 
 def _to_device(
@@ -245,6 +287,7 @@ def fit(
     train_loader, sampler = _loader(
         train_data, config.batch_size, shuffle=True, rank=rank, world=world,
         seed=config.seed, pin=pin, workers=config.num_workers,
+        lengths=_token_lengths(train_data) if config.group_by_length else None,
     )  # fmt: skip
     writer = tensorboard_writer(config.log_dir) if rank == 0 else None
 
