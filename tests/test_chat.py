@@ -293,3 +293,14 @@ def test_emergencies_get_the_fixed_message_and_low_confidence_is_declined():
     assert declined.abstained and declined.reply == DECLINE
     worried = assistant.answer("I'm so worried, what is weather like in Paris")
     assert worried.distress and worried.reply.endswith(DECLINE) and worried.reply != DECLINE
+
+
+def test_topic_slice_keeps_whole_topics_and_the_ones_asked_for():
+    from medai.chat.corpus import topic_slice
+
+    corpus = answer_corpus(tiny_frame())
+    part = topic_slice(corpus, topics=1, keep=corpus["focus"].eq("Anemia"), seed=0)
+    names = part["focus"].str.strip().str.lower()
+    assert "anemia" in set(names) and part["doc_id"].tolist() == list(range(len(part)))
+    for topic in set(names):  # every row of a chosen topic came along
+        assert (names == topic).sum() == (corpus["focus"].str.strip().str.lower() == topic).sum()

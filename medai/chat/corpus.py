@@ -45,3 +45,17 @@ def focus_split(
     side[order[n_test : n_test + n_dev]] = "dev"
     side[order[n_test + n_dev :]] = "tune"
     return topics.map(dict(zip(unique, side))).rename("split")
+
+
+def topic_slice(corpus: pd.DataFrame, topics: int, keep: pd.Series | None = None, seed: int = 0) -> pd.DataFrame:
+    """A smaller corpus of whole topics: ``topics`` drawn at random plus every topic where ``keep``
+    (a boolean Series over ``corpus``) is true; ``doc_id`` is renumbered, ``answer_id`` kept."""
+    names = corpus["focus"].str.strip().str.lower()
+    rng = np.random.default_rng(seed)
+    unique = names.unique()
+    chosen = set(rng.choice(unique, size=min(topics, len(unique)), replace=False))
+    if keep is not None:
+        chosen |= set(names[keep.to_numpy()])
+    part = corpus[names.isin(chosen).to_numpy()].reset_index(drop=True)
+    part["doc_id"] = np.arange(len(part))
+    return part
