@@ -268,7 +268,7 @@ def tiny_assistant(threshold: float):
 
 
 def test_assistant_answers_from_the_corpus_with_its_source():
-    reply = tiny_assistant(0.5).answer("what are uric acid crystals in gout")
+    reply = tiny_assistant(0.05).answer("what are uric acid crystals in gout")
     assert not reply.abstained and "uric acid crystals" in reply.reply
     assert reply.source == "NIH" and "Source: NIH" in reply.reply and "not medical advice" in reply.reply
 
@@ -304,3 +304,13 @@ def test_topic_slice_keeps_whole_topics_and_the_ones_asked_for():
     assert "anemia" in set(names) and part["doc_id"].tolist() == list(range(len(part)))
     for topic in set(names):  # every row of a chosen topic came along
         assert (names == topic).sum() == (corpus["focus"].str.strip().str.lower() == topic).sum()
+
+
+def test_confidence_is_the_gap_to_the_best_answer_about_something_else():
+    from medai.chat.assistant import confidences
+
+    vectors = np.array([[1, 0], [1, 0], [0.6, 0.8], [0, 1]], dtype=np.float32)
+    dense = DenseRetriever(vectors, lambda q: np.array([[1, 0]] * len(q), dtype=np.float32))
+    groups = np.array(["gout | causes", "gout | causes", "gout | treatment", "asthma | causes"])
+    gap = confidences(dense, ["q"], np.array([[0, 1, 2, 3]]), groups, np.array([7, 8, 9, 10]))
+    assert gap.tolist() == pytest.approx([1.0 - 0.6])  # another site's answer to the same question is no rival

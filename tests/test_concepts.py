@@ -20,7 +20,7 @@ def test_concept_graph_is_consistent_and_drawn():
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert sum("(ch." in label for label in labels) == len(concepts.CONCEPTS)
     assert "Genomics\n(ch. 5)" in labels
-    assert "Medical QA\nchatbot\n(ch. 7 planned)" in labels
+    assert "Medical QA\nchatbot\n(ch. 7)" in labels
     assert "Privacy\n(ch. 4; 9 planned)" in labels
     assert "Medical\nimaging\n(ch. 3)" in labels
 

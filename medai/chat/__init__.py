@@ -1,4 +1,4 @@
-"""Chapter 7, a medical question-answering assistant grounded in MedQuAD (in progress).
+"""Chapter 7, a medical question-answering assistant grounded in MedQuAD.
 
 corpus           MedQuAD's answerable pairs as a corpus, answer ids for duplicates, splits by topic
 retrieval        BM25 (bm25s), dense MiniLM search, and reciprocal rank fusion of the two

@@ -73,13 +73,14 @@ def first_sentences(text: str, limit: int = 600) -> str:
 class Assistant:
     """Answers one message at a time from ``corpus`` (``answer_corpus``) with a hybrid retriever.
 
-    ``confidence`` is the dense cosine similarity of the chosen answer; below ``threshold`` the
-    assistant declines. ``intent`` (optional) predicts the question type from the query vector.
+    ``confidence`` (see ``confidences``) is how clearly the chosen answer stands out from the best
+    answer about another topic or type; below ``threshold`` the assistant declines. ``intent`` (optional) predicts the question type from the query vector.
     """
 
     def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float, intent=None) -> None:
         self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
         self.threshold, self.intent = float(threshold), intent
+        self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()
 
     def answer(self, message) -> Reply:
         problem = check_message(message)
@@ -96,7 +97,7 @@ class Assistant:
             predicted = self.intent.predict(query)
             ids = rerank_by_type(ids, self.corpus["qtype"].to_numpy(), predicted)
         best = int(ids[0, 0])
-        confidence = float(query[0] @ self.dense.vectors[best])
+        confidence = float(confidences(self.dense, [message], ids, self.groups, self.answers)[0])
         lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
         if confidence < self.threshold:
             return Reply(lead + DECLINE, confidence=confidence, abstained=True, distress=flags.distress)
@@ -106,6 +107,21 @@ class Assistant:
                      distress=flags.distress, scores={"doc_id": best, "qtype": row["qtype"]})  # fmt: skip
 
 
-def confidences(dense, queries, ids: np.ndarray) -> np.ndarray:
-    """Dense cosine similarity between each query and its top-ranked document."""
-    return np.einsum("ij,ij->i", dense.query_vectors(list(queries)), dense.vectors[ids[:, 0]])
+def answer_groups(corpus: pd.DataFrame) -> np.ndarray:
+    """One label per document for what it answers: its topic and question type. Several NIH sites
+    answer "what causes gout?"; their answers are rivals only to answers about something else."""
+    return (corpus["focus"].str.strip().str.lower() + " | " + corpus["qtype"]).to_numpy()
+
+
+def confidences(dense, queries, ids: np.ndarray, doc_groups: np.ndarray, doc_answers: np.ndarray) -> np.ndarray:
+    """How clearly the top answer stands out: its dense cosine similarity to the query minus that
+    of the best-ranked rival, a document in another group (``answer_groups``: another topic or
+    type) with another answer text."""
+    vectors = dense.query_vectors(list(queries))
+    ids, groups, answers = np.asarray(ids), np.asarray(doc_groups), np.asarray(doc_answers)
+    top = np.einsum("ij,ij->i", vectors, dense.vectors[ids[:, 0]])
+    rival = (groups[ids] != groups[ids[:, :1]]) & (answers[ids] != answers[ids[:, :1]])
+    other = rival.argmax(axis=1)  # 0 when no rival is in the list
+    runner = ids[np.arange(len(ids)), np.where(other > 0, other, ids.shape[1] - 1)]
+    second = np.einsum("ij,ij->i", vectors, dense.vectors[runner])
+    return top - second

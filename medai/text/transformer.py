@@ -238,7 +238,7 @@ def model_tagger(
 
 
 def sentence_embeddings(
-    texts: Sequence[str], max_length: int = 128, batch_size: int = 64
+    texts: Sequence[str], max_length: int = 128, batch_size: int = 64, progress: bool = True
 ) -> np.ndarray:
     """One vector per text from the frozen MiniLM: the mean of its last hidden states over the
     first ``max_length`` word pieces, scaled to unit length (how all-MiniLM-L6-v2 was trained
@@ -255,13 +255,22 @@ def sentence_embeddings(
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"text {number} is empty")
     tokenizer = load_tokenizer()
-    encoder = AutoModel.from_pretrained(minilm_path()).eval()
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    if not progress:
+        hf_logging.disable_progress_bar()  # the weight-loading bar too
+    try:
+        encoder = AutoModel.from_pretrained(minilm_path()).eval()
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
     pieces = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
     order = np.argsort([len(p) for p in pieces], kind="stable")
     vectors = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
     batches = range(0, len(order), batch_size)
     with torch.inference_mode():
-        for start in tqdm(batches, desc="MiniLM embeddings", leave=False):
+        for start in tqdm(batches, desc="MiniLM embeddings", leave=False, disable=not progress):
             rows = order[start : start + batch_size]
             batch = [pieces[i] for i in rows]
             packed = _pack(batch, max(len(p) for p in batch), tokenizer.pad_token_id)
