@@ -75,15 +75,14 @@ def test_the_chapter_sentences_about_the_records_are_true():
     cnn = _speedups(ROOT / "benchmarks" / "results" / "imaging-cpu.txt")
     resnet = _speedups(ROOT / "benchmarks" / "results" / "imaging-cpu-resnet18.txt")
     assert 1.0 < cnn["training"] < 2.0  # "a modest factor"
-    assert resnet["training"] < cnn["training"]  # "less still for ResNet-18"
+    assert 0.8 < resnet["training"] < 1.25  # "within about a fifth of each other" for ResNet-18
     assert (
         cnn["ONNX Runtime@1"] >= 2.0 and cnn["ONNX Runtime@64"] >= 2.0
     )  # "at least twice as fast"
     assert (
-        resnet["ONNX Runtime@1"] >= 2.0
-        and resnet["ONNX Runtime@64"] < 1.5
-        and resnet["ONNX Runtime@64"] < resnet["ONNX Runtime@1"]
-    )  # "the gain holds for one image but shrinks to well under twice at a batch of 64"
+        1.0 < resnet["ONNX Runtime@1"] < min(2.0, cnn["ONNX Runtime@1"])
+        and 1.0 < resnet["ONNX Runtime@64"] < min(2.0, cnn["ONNX Runtime@64"])
+    )  # "still faster but by less, under twice both for one image and for a batch of 64"
     assert (
         abs(cnn["TorchScript@1"] - 1) < 0.1 and abs(cnn["TorchScript@64"] - 1) < 0.1
     )  # "barely differs"
