@@ -83,6 +83,6 @@ def test_the_chapter_sentences_about_the_records_are_true():
         1.0 < resnet["ONNX Runtime@1"] < min(2.0, cnn["ONNX Runtime@1"])
         and 1.0 < resnet["ONNX Runtime@64"] < min(2.0, cnn["ONNX Runtime@64"])
     )  # "still faster but by less, under twice both for one image and for a batch of 64"
-    assert (
-        abs(cnn["TorchScript@1"] - 1) < 0.1 and abs(cnn["TorchScript@64"] - 1) < 0.1
-    )  # "barely differs"
+    assert all(
+        cnn[f"TorchScript@{b}"] < cnn[f"ONNX Runtime@{b}"] / 2 for b in (1, 64)
+    )  # "TorchScript helps far less than ONNX Runtime"
