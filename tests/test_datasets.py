@@ -195,7 +195,7 @@ def test_triage_messages_are_split_within_each_kind_and_checked():
         assert (tune.target == label).sum() >= 10 and (test.target == label).sum() >= 10
     with pytest.raises(datasets.DataError, match="line 2: unknown label 'urgent'"):
         parse_triage_messages("emergency\tchest pain\nurgent\tsomething")
-    with pytest.raises(datasets.DataError, match="label<TAB>message"):
+    with pytest.raises(datasets.DataError, match="line 1: expected 2 tab-separated"):
         parse_triage_messages("emergency chest pain")
     with pytest.raises(datasets.DataError, match="split"):
         datasets.load_triage_messages("dev")
@@ -217,3 +217,21 @@ def test_lay_questions_point_at_held_out_medquad_questions():
 def test_off_topic_questions_have_known_kinds():
     requests = datasets.load_off_topic_questions()
     assert len(requests) >= 50 and set(requests.target) == set(datasets.assistant_questions.OFF_TOPIC_KINDS)
+
+
+def test_files_written_for_the_book_are_read_with_line_numbers_in_errors():
+    from medai.datasets.written import tab_rows, written_credits
+
+    text = "# a comment\n\nkind-a\tfirst\nkind-b\tsecond\n"
+    assert tab_rows(text, 2, "f.txt", first_in=("kind-a", "kind-b")) == [["kind-a", "first"], ["kind-b", "second"]]
+    with pytest.raises(datasets.DataError, match=r"f.txt, line 3: unknown label 'kind-a'"):
+        tab_rows(text, 2, "f.txt", first_in=("kind-b",))
+    with pytest.raises(datasets.DataError, match="line 2: expected 2 tab-separated, non-empty fields"):
+        tab_rows("a\tb\na\t \n", 2, "f.txt")
+    with pytest.raises(datasets.DataError, match="no rows"):
+        tab_rows("# only a comment\n", 2, "f.txt")
+    assert written_credits("x.txt")["citation"].endswith("medai/datasets/data/x.txt.")
+    # every loader of a file written for the book credits it the same way
+    for bundle in (datasets.load_triage_messages(), datasets.load_lay_questions(),
+                   datasets.load_off_topic_questions(), datasets.load_handwritten_notes()):
+        assert bundle.licence == "MIT (written for this book)" and "medai/datasets/data/" in bundle.citation

@@ -8,51 +8,33 @@ case, typos, no template words), each from a topic held out of all tuning.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pandas as pd
 
 from .bundle import DataBundle
-from .errors import DataError
+from .written import packaged_text, tab_rows, written_credits
 
 OFF_TOPIC_KINDS = ("off-topic", "uncovered")
-
-
-def _rows(name: str, fields: int) -> list[list[str]]:
-    text = resources.files(__package__).joinpath("data", name).read_text("utf-8")
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != fields or not all(p.strip() for p in parts):
-            raise DataError(f"{name}, line {number}: expected {fields} tab-separated, non-empty fields")
-        rows.append([p.strip() for p in parts])
-    if not rows:
-        raise DataError(f"{name}: no rows")
-    return rows
 
 
 def load_lay_questions() -> DataBundle:
     """``data`` the lay rephrasings; ``frame`` adds the MedQuAD document and original question
     whose answer is the right one."""
-    frame = pd.DataFrame(_rows("lay_paraphrases.txt", 3), columns=["document", "question", "paraphrase"])
+    file = "lay_paraphrases.txt"
+    frame = pd.DataFrame(tab_rows(packaged_text(file), 3, file), columns=["document", "question", "paraphrase"])
     return DataBundle(
         name="lay-questions",
         data=frame["paraphrase"].tolist(),
         target=frame["question"].to_numpy(),
         frame=frame,
         description=f"{len(frame)} lay rephrasings of MedQuAD questions, written for this book",
-        licence="MIT (written for this book)",
-        citation="Written for medai; see medai/datasets/data/lay_paraphrases.txt.",
+        **written_credits(file),
     )
 
 
 def load_off_topic_questions() -> DataBundle:
     """``data`` the requests; ``target`` their kind ("off-topic" or "uncovered")."""
-    frame = pd.DataFrame(_rows("off_topic_questions.txt", 2), columns=["kind", "message"])
-    if unknown := set(frame["kind"]) - set(OFF_TOPIC_KINDS):
-        raise DataError(f"off_topic_questions.txt: unknown kind(s) {sorted(unknown)}")
+    file = "off_topic_questions.txt"
+    frame = pd.DataFrame(tab_rows(packaged_text(file), 2, file, first_in=OFF_TOPIC_KINDS), columns=["kind", "message"])
     return DataBundle(
         name="off-topic-questions",
         data=frame["message"].tolist(),
@@ -60,6 +42,5 @@ def load_off_topic_questions() -> DataBundle:
         target_names=OFF_TOPIC_KINDS,
         frame=frame,
         description=f"{len(frame)} requests an NIH-grounded assistant should decline, written for this book",
-        licence="MIT (written for this book)",
-        citation="Written for medai; see medai/datasets/data/off_topic_questions.txt.",
+        **written_credits(file),
     )

@@ -8,13 +8,12 @@ for tuning ("tune"), half are only scored ("test"). Everything in them is invent
 from __future__ import annotations
 
 import re
-from importlib import resources
-
 import pandas as pd
 
 from .bundle import DataBundle
 from .errors import DataError
 from .synthetic_notes import Note
+from .written import packaged_text, written_credits
 
 SPLITS = ("tune", "test")
 PHI_CATEGORIES = (
@@ -88,8 +87,8 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
     ``target`` their identifier spans, ``frame`` one row per note (id, style, split)."""
     if split is not None and split not in SPLITS:
         raise DataError(f"split must be one of {SPLITS} or None, got {split!r}")
-    source = resources.files(__package__).joinpath("data", "deid_handwritten.txt")
-    pairs = parse_marked_notes(source.read_text("utf-8"), source="deid_handwritten.txt")
+    file = "deid_handwritten.txt"
+    pairs = parse_marked_notes(packaged_text(file), source=file)
     pairs = [(h, n) for h, n in pairs if split in (None, h["split"])]
     notes = [note for _, note in pairs]
     frame = pd.DataFrame([h for h, _ in pairs])
@@ -101,6 +100,5 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
         frame=frame,
         description=f"{len(notes)} clinical notes written by hand for this book ({split or 'all'} split), "
         f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
-        licence="MIT (written for this book)",
-        citation="Written for medai; see medai/datasets/data/deid_handwritten.txt.",
+        **written_credits(file),
     )

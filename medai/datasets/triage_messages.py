@@ -8,13 +8,12 @@ Within each kind, messages alternate between "tune" (for writing rules) and "tes
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 
 from .bundle import DataBundle
 from .errors import DataError
+from .written import packaged_text, tab_rows, written_credits
 
 TRIAGE_LABELS = ("emergency", "negated", "educational", "distress", "routine")
 SPLITS = ("tune", "test")
@@ -22,19 +21,7 @@ SPLITS = ("tune", "test")
 
 def parse_triage_messages(text: str, source: str = "input") -> pd.DataFrame:
     """``label<TAB>message`` lines (``#`` comments and blank lines skipped) as a table with a split."""
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, tab, message = line.partition("\t")
-        if not tab or not message.strip():
-            raise DataError(f"{source}, line {number}: expected 'label<TAB>message', got {line!r}")
-        if label not in TRIAGE_LABELS:
-            raise DataError(f"{source}, line {number}: unknown label {label!r}; expected one of {TRIAGE_LABELS}")
-        rows.append({"label": label, "message": message.strip()})
-    if not rows:
-        raise DataError(f"{source}: no messages found")
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(tab_rows(text, 2, source, first_in=TRIAGE_LABELS), columns=["label", "message"])
     order = frame.groupby("label").cumcount()
     frame["split"] = np.where(order % 2 == 0, "tune", "test")
     return frame
@@ -45,8 +32,8 @@ def load_triage_messages(split: str | None = None) -> DataBundle:
     ``frame`` label, message and split."""
     if split is not None and split not in SPLITS:
         raise DataError(f"split must be one of {SPLITS} or None, got {split!r}")
-    source = resources.files(__package__).joinpath("data", "triage_messages.txt")
-    frame = parse_triage_messages(source.read_text("utf-8"), source="triage_messages.txt")
+    file = "triage_messages.txt"
+    frame = parse_triage_messages(packaged_text(file), source=file)
     if split is not None:
         frame = frame[frame["split"] == split].reset_index(drop=True)
     return DataBundle(
@@ -57,6 +44,5 @@ def load_triage_messages(split: str | None = None) -> DataBundle:
         frame=frame,
         description=f"{len(frame)} messages to a health assistant written for this book ({split or 'all'} split): "
         + ", ".join(f"{(frame['label'] == k).sum()} {k}" for k in TRIAGE_LABELS),
-        licence="MIT (written for this book)",
-        citation="Written for medai; see medai/datasets/data/triage_messages.txt.",
+        **written_credits(file),
     )
