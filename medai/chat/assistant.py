@@ -1,8 +1,8 @@
 """The assistant: triage first, then retrieval, then an answer from the NIH text or a polite refusal.
 
 Every reply is either fixed text written here (emergency, refusal, input problems) or a passage
-from MedQuAD with its source, so no instruction hidden in a message can make it say anything
-else. ``Reply`` is what the notebook shows and what ``python -m medai chat --json`` prints.
+from MedQuAD with its source (or a rewording of it whose every sentence the passage supports),
+so no instruction hidden in a message can make it say anything else. ``Reply`` is what the notebook shows and what ``python -m medai chat --json`` prints.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .abstain import risk_controlled_threshold
+from .grounding import grounded
 from .intent import rerank_by_type
 from .triage import EMERGENCY_MESSAGE, SUPPORT_MESSAGE, triage
 
@@ -38,6 +40,7 @@ class Reply:
     emergency: bool = False
     distress: bool = False
     problem: str | None = None  # what was wrong with the input, if anything
+    generated: bool = False  # the text is SmolLM2's rewording (every sentence checked against the source)
     scores: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -74,13 +77,37 @@ class Assistant:
     """Answers one message at a time from ``corpus`` (``answer_corpus``) with a hybrid retriever.
 
     ``confidence`` (see ``confidences``) is how clearly the chosen answer stands out from the best
-    answer about another topic or type; below ``threshold`` the assistant declines. ``intent`` (optional) predicts the question type from the query vector.
+    answer about another topic or type; below ``threshold`` the assistant declines (set it with
+    ``calibrate``). ``intent`` (optional) predicts the question type from the query vector.
+    ``rewriter`` (optional, ``generate.Rewriter``) rewords the NIH passage; the rewording is shown
+    only when ``grounding.grounded`` finds every sentence supported by the passage, else the
+    passage itself is.
     """
 
-    def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float, intent=None) -> None:
+    def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float = np.inf, intent=None,
+                 rewriter=None) -> None:  # fmt: skip
         self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
-        self.threshold, self.intent = float(threshold), intent
+        self.threshold, self.intent, self.rewriter = float(threshold), intent, rewriter
         self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()
+        self.types = corpus["qtype"].to_numpy()
+
+    def rank(self, questions) -> tuple[np.ndarray, np.ndarray]:
+        """Top-10 document ids per question (type re-ranked when there is an intent model) and
+        the confidence of the first."""
+        questions = list(questions)
+        ids, _ = self.hybrid.search(questions, k=min(10, self.hybrid.size))
+        if self.intent is not None:
+            ids = rerank_by_type(ids, self.types, self.intent.predict(self.dense.query_vectors(questions)))
+        return ids, confidences(self.dense, questions, ids, self.groups, self.answers)
+
+    def calibrate(self, questions, gold_groups, target: float = 0.1, confidence: float = 0.9) -> float:
+        """Set the refusal threshold on calibration questions whose right ``answer_groups`` are
+        known, so that the wrong-answer rate among answered ones is at most ``target`` with
+        ``confidence`` (``abstain.risk_controlled_threshold``). Returns it (inf: never answer)."""
+        ids, scores = self.rank(questions)
+        right = self.groups[ids[:, 0]] == np.asarray(gold_groups)
+        self.threshold = risk_controlled_threshold(scores, right, target=target, confidence=confidence)
+        return self.threshold
 
     def answer(self, message) -> Reply:
         problem = check_message(message)
@@ -91,20 +118,22 @@ class Assistant:
         if flags.emergency:
             return Reply(EMERGENCY_MESSAGE, emergency=True, distress=flags.distress,
                          scores={"red_flag": flags.category})  # fmt: skip
-        ids, _ = self.hybrid.search([message], k=min(10, self.hybrid.size))
-        query = self.dense.query_vectors([message])
-        if self.intent is not None:
-            predicted = self.intent.predict(query)
-            ids = rerank_by_type(ids, self.corpus["qtype"].to_numpy(), predicted)
-        best = int(ids[0, 0])
-        confidence = float(confidences(self.dense, [message], ids, self.groups, self.answers)[0])
+        ids, scores = self.rank([message])
+        best, confidence = int(ids[0, 0]), float(scores[0])
         lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
         if confidence < self.threshold:
             return Reply(lead + DECLINE, confidence=confidence, abstained=True, distress=flags.distress)
         row = self.corpus.iloc[best]
-        text = f"{lead}{first_sentences(row['answer'])}\n\nSource: {row['source']}, {row['url']}\n{DISCLAIMER}"
+        passage = first_sentences(row["answer"])
+        body, used_draft, details = passage, False, {"doc_id": best, "qtype": row["qtype"]}
+        if self.rewriter is not None:
+            draft = self.rewriter.rewrite(message, passage)
+            used_draft, _ = grounded(draft, passage)
+            details.update(draft=draft, grounded=used_draft)
+            body = draft if used_draft else passage
+        text = f"{lead}{body}\n\nSource: {row['source']}, {row['url']}\n{DISCLAIMER}"
         return Reply(text, source=row["source"], url=row["url"], focus=row["focus"], confidence=confidence,
-                     distress=flags.distress, scores={"doc_id": best, "qtype": row["qtype"]})  # fmt: skip
+                     distress=flags.distress, generated=used_draft, scores=details)  # fmt: skip
 
 
 def answer_groups(corpus: pd.DataFrame) -> np.ndarray:

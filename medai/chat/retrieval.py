@@ -62,6 +62,13 @@ class DenseRetriever:
             self._seen.update(zip(new, np.asarray(self.embed(new), dtype=np.float32)))
         return np.stack([self._seen[q] for q in queries])
 
+    def remember(self, queries: Sequence[str], vectors: np.ndarray) -> None:
+        """Use these vectors for these queries (computed earlier, e.g. read from a cache)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(queries), self.vectors.shape[1]):
+            raise InputError(f"expected ({len(queries)}, {self.vectors.shape[1]}) vectors, got {vectors.shape}")
+        self._seen.update(zip(queries, vectors))
+
     def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         queries = _check_queries(queries, k, self.size)
         similarity = self.query_vectors(queries) @ self.vectors.T
@@ -87,11 +94,17 @@ class HybridRetriever:
 
     def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         queries = _check_queries(queries, k, self.size)
-        rankings = [r.search(queries, self.depth)[0] for r in self.retrievers]
-        ids = np.zeros((len(queries), k), dtype=np.int64)
-        scores = np.zeros((len(queries), k), dtype=np.float32)
+        return self.fuse([r.search(queries, self.depth)[0] for r in self.retrievers], k)
+
+    def fuse(self, rankings: Sequence[np.ndarray], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The fused top ``k`` from each retriever's ids, (n_queries, depth) each, best first."""
+        if not 1 <= k <= self.depth:
+            raise InputError(f"k must be between 1 and the fusion depth {self.depth}, got {k}")
+        n_queries = len(rankings[0])
+        ids = np.zeros((n_queries, k), dtype=np.int64)
+        scores = np.zeros((n_queries, k), dtype=np.float32)
         ranks = 1.0 / (self.rank_constant + np.arange(1, self.depth + 1))
-        for row in range(len(queries)):
+        for row in range(n_queries):
             fused: dict[int, float] = {}
             for weight, ranking in zip(self.weights, rankings):
                 for doc, value in zip(ranking[row].tolist(), ranks):
@@ -100,3 +113,22 @@ class HybridRetriever:
             ids[row, : len(best)] = [d for d, _ in best]
             scores[row, : len(best)] = [s for _, s in best]
         return ids, scores
+
+
+def tune_dense_weight(
+    bm25: BM25Retriever, dense: DenseRetriever, questions, gold_answers, doc_answers,
+    weights: Sequence[float] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0),
+) -> tuple[float, dict[float, float]]:  # fmt: skip
+    """The weight of the dense ranking (BM25's is 1) with the best nDCG@10 on tuning questions,
+    and the nDCG@10 of every weight tried. Use dev questions: never the ones you report on."""
+    from .ranking_metrics import first_hit_rank, per_query_scores
+
+    questions = list(questions)
+    depth = HybridRetriever([bm25, dense]).depth
+    rankings = [bm25.search(questions, depth)[0], dense.search(questions, depth)[0]]  # once for all weights
+    scores = {}
+    for weight in weights:
+        ids, _ = HybridRetriever([bm25, dense], weights=[1.0, weight]).fuse(rankings, k=min(10, depth))
+        ranks = first_hit_rank(np.asarray(doc_answers)[ids], np.asarray(gold_answers))
+        scores[weight] = float(per_query_scores(ranks)["nDCG@10"].mean())
+    return max(scores, key=scores.get), scores

@@ -3,10 +3,13 @@ and record results with the commit, date, machine and versions that produced the
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -130,3 +133,28 @@ def record_is_current(path: str | Path) -> tuple[bool, str]:
         True,
         f"recorded at {commit[:10]}, measured code last changed at {last_change[:10]}",
     )
+
+
+class _Tee(io.TextIOBase):
+    """Write to the screen and to a buffer at once."""
+
+    def __init__(self, *streams) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+
+def print_and_record(measure: Callable[[], None], record: str | Path | None, command: str) -> None:
+    """Run ``measure()``, which prints its results; with ``record`` also keep what it printed
+    in that file under ``record_header(command)``."""
+    if not record:
+        measure()
+        return
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
+        measure()
+    path = write_record(record, command, captured.getvalue())
+    print(f"\nrecorded in {path}")

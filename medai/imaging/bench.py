@@ -8,10 +8,8 @@ printed as ratios; absolute numbers depend on the machine and are printed too.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import statistics
-import sys
 import time
 import warnings
 from typing import Callable
@@ -22,7 +20,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from ..core.benchmark import median_ms, synchronize, write_record
+from ..core.benchmark import median_ms, print_and_record, synchronize
 from ..core.errors import InputError
 from ..core.runtime import pick_device, seed_everything
 from ..core.source_cnn import SourceCNN
@@ -202,26 +200,7 @@ def check_arguments(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> None:
     """Measure and print both tables; with ``--record`` also write them to a file."""
     check_arguments(args)
-    if not getattr(args, "record", None):
-        _measure(args)
-        return
-    captured = io.StringIO()
-    with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
-        _measure(args)
-    path = write_record(args.record, command_line(args), captured.getvalue())
-    print(f"\nrecorded in {path}")
-
-
-class _Tee(io.TextIOBase):
-    """Write to the screen and to a buffer at once."""
-
-    def __init__(self, *streams) -> None:
-        self.streams = streams
-
-    def write(self, text: str) -> int:
-        for stream in self.streams:
-            stream.write(text)
-        return len(text)
+    print_and_record(lambda: _measure(args), getattr(args, "record", None), command_line(args))
 
 
 def _measure(args: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ length limit; nothing is truncated silently.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -237,6 +238,24 @@ def model_tagger(
 # --- sentence embeddings (the encoder frozen) ---------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _frozen_minilm():
+    """Tokenizer and encoder for embeddings, loaded once per process: a chat embeds one short
+    question per message and should not read 90 MB of weights each time. Loading prints no bar,
+    so what a notebook shows does not depend on which cell loads it first."""
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        encoder = AutoModel.from_pretrained(minilm_path()).eval()
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
+    return load_tokenizer(), encoder
+
+
 def sentence_embeddings(
     texts: Sequence[str], max_length: int = 128, batch_size: int = 64, progress: bool = True
 ) -> np.ndarray:
@@ -247,24 +266,13 @@ def sentence_embeddings(
     Texts are batched by length, so short ones are not padded to the longest; a text
     longer than ``max_length`` pieces is read up to that point only.
     """
-    from transformers import AutoModel
     from tqdm.auto import tqdm
 
     texts = list(texts)
     for number, text in enumerate(texts):
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"text {number} is empty")
-    tokenizer = load_tokenizer()
-    from transformers.utils import logging as hf_logging
-
-    shown = hf_logging.is_progress_bar_enabled()
-    if not progress:
-        hf_logging.disable_progress_bar()  # the weight-loading bar too
-    try:
-        encoder = AutoModel.from_pretrained(minilm_path()).eval()
-    finally:
-        if shown:
-            hf_logging.enable_progress_bar()
+    tokenizer, encoder = _frozen_minilm()
     pieces = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
     order = np.argsort([len(p) for p in pieces], kind="stable")
     vectors = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
