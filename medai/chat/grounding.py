@@ -1,9 +1,10 @@
 """Is every sentence of a generated reply supported by the passage it was written from?
 
 A sentence counts as supported when most of its content words (lower-cased, Porter-stemmed,
-stop words left out) occur in the passage and every number in it occurs there too. A language
-model that restates the passage passes; one that brings in another disease, a drug, a dose or
-a statistic of its own does not. It is a lexical check, so a faithful paraphrase in new words
+stop words left out) occur in the passage, every number in it occurs there too, and it names
+no topic the passage does not name (``names``: the words of every topic in the corpus, such as
+disease and drug names). A language model that restates the passage passes; one that brings in
+another disease, a drug, a dose or a statistic of its own does not. It is a lexical check, so a faithful paraphrase in new words
 can fail it (a false alarm costs only the fallback to the NIH text) and a sentence that
 reorders the passage's words into a false statement can pass it: chapter 7 measures both kinds
 of error.
@@ -47,19 +48,70 @@ class Support:
     sentence: str
     overlap: float  # share of its content words found in the passage (1.0 if it has none)
     new_numbers: tuple[str, ...]  # numbers in it that the passage does not contain
+    new_names: tuple[str, ...]  # topic words (stems) in it that the passage does not contain
     supported: bool
 
 
-def sentence_support(sentence: str, passage: str, min_overlap: float = 0.8) -> Support:
-    """``Support`` of one sentence by ``passage``."""
-    words = content_words(sentence)
-    overlap = len(words & content_words(passage)) / len(words) if words else 1.0
+def topic_words(topics) -> frozenset[str]:
+    """The content words of topic names (MedQuAD's ``focus``: diseases, drugs, tests), stemmed."""
+    words: set[str] = set()
+    for topic in topics:
+        words |= content_words(str(topic))
+    return frozenset(words)
+
+
+def sentence_support(sentence: str, passage: str, min_overlap: float = 0.8,
+                     names: frozenset[str] = frozenset()) -> Support:  # fmt: skip
+    """``Support`` of one sentence by ``passage``; ``names`` as made by ``topic_words``."""
+    words, known = content_words(sentence), content_words(passage)
+    overlap = len(words & known) / len(words) if words else 1.0
     numbers = set(_NUMBER.findall(passage))
-    new = tuple(n for n in _NUMBER.findall(sentence) if n not in numbers)
-    return Support(sentence, overlap, new, overlap >= min_overlap and not new)
+    new_numbers = tuple(n for n in _NUMBER.findall(sentence) if n not in numbers)
+    new_names = tuple(sorted((words - known) & names))
+    return Support(sentence, overlap, new_numbers, new_names,
+                   overlap >= min_overlap and not new_numbers and not new_names)  # fmt: skip
 
 
-def grounded(reply: str, passage: str, min_overlap: float = 0.8) -> tuple[bool, list[Support]]:
+def grounded(reply: str, passage: str, min_overlap: float = 0.8,
+             names: frozenset[str] = frozenset()) -> tuple[bool, list[Support]]:  # fmt: skip
     """Whether every sentence of ``reply`` is supported (an empty reply is not), and each one's support."""
-    supports = [sentence_support(s, passage, min_overlap) for s in split_sentences(reply)]
+    supports = [sentence_support(s, passage, min_overlap, names) for s in split_sentences(reply)]
     return bool(supports) and all(s.supported for s in supports), supports
+
+
+def probe_sentences(passages, focuses, qtypes, seed: int = 0):
+    """Sentences with a known answer for measuring the check, one row each (``kind``,
+    ``sentence``, ``passage``, ``should_pass``), from each passage:
+
+    - ``own``: its own sentences (supported by construction);
+    - ``other topic``: a sentence from a passage about another focus with the same question type
+      (the reply a retrieval or generation mix-up would give);
+    - ``swapped name``: its own sentence naming its focus, with that name replaced by another
+      passage's focus (a fluent, confident error);
+    - ``changed number``: its own sentence with one number changed.
+    """
+    import numpy as np
+    import pandas as pd
+
+    passages, focuses, qtypes = list(passages), list(focuses), list(qtypes)
+    rng = np.random.default_rng(seed)
+    sentences = [split_sentences(p) for p in passages]
+    rows = []
+    for i, passage in enumerate(passages):
+        own = sentences[i]
+        rows += [("own", s, passage, True) for s in own]
+        others = [j for j in range(len(passages))
+                  if qtypes[j] == qtypes[i] and focuses[j].lower() != focuses[i].lower() and sentences[j]]  # fmt: skip
+        if others:
+            j = others[rng.integers(len(others))]
+            rows.append(("other topic", sentences[j][rng.integers(len(sentences[j]))], passage, False))
+            name = re.compile(re.escape(focuses[i].strip()), re.IGNORECASE)
+            named = [s for s in own if name.search(s)]
+            if named and not name.search(focuses[j]):
+                rows.append(("swapped name", name.sub(focuses[j].strip(), named[0]), passage, False))
+        numbered = [s for s in own if _NUMBER.search(s)]
+        if numbered:
+            number = _NUMBER.search(numbered[0]).group()
+            changed = str(int(number.replace(",", "").split(".")[0]) + 1)
+            rows.append(("changed number", numbered[0].replace(number, changed, 1), passage, False))
+    return pd.DataFrame(rows, columns=["kind", "sentence", "passage", "should_pass"])

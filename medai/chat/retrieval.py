@@ -70,12 +70,14 @@ class DenseRetriever:
         self._seen.update(zip(queries, vectors))
 
     def search(self, queries: Sequence[str], k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
         queries = _check_queries(queries, k, self.size)
-        similarity = self.query_vectors(queries) @ self.vectors.T
-        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(similarity, top, axis=1), axis=1)
-        ids = np.take_along_axis(top, order, axis=1)
-        return ids, np.take_along_axis(similarity, ids, axis=1)
+        # In torch, not numpy: the question was just embedded by torch, and on a small CPU numpy's
+        # BLAS threads and torch's threads wait on each other (a 1 ms product took 100 ms).
+        similarity = torch.from_numpy(self.query_vectors(queries)) @ torch.from_numpy(self.vectors).T
+        scores, ids = torch.topk(similarity, k, dim=1)
+        return ids.numpy(), scores.numpy()
 
 
 class HybridRetriever:
