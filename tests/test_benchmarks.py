@@ -86,3 +86,13 @@ def test_the_chapter_sentences_about_the_records_are_true():
     assert all(
         cnn[f"TorchScript@{b}"] < cnn[f"ONNX Runtime@{b}"] / 2 for b in (1, 64)
     )  # "TorchScript helps far less than ONNX Runtime"
+
+
+def test_each_benchmark_is_stale_only_when_its_own_code_changes():
+    from medai.core.benchmark import measured_code
+
+    imaging = measured_code("python -m medai bench imaging --model resnet18")
+    chat = measured_code("python -m medai bench chat --questions 200")
+    assert "medai/chat" in chat and "medai/chat" not in imaging
+    assert "medai/imaging/bench.py" in imaging and "medai/imaging/bench.py" not in chat
+    assert set(measured_code(None)) == set(imaging) | set(chat)  # unknown: any measured code counts

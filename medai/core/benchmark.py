@@ -52,14 +52,17 @@ def median_ms(
 
 # --- recorded results --------------------------------------------------------------------
 
-# What a recorded benchmark measures: a later change to any of these makes the record stale.
-MEASURED_CODE = (
-    "medai/core",
-    "medai/imaging/bench.py",
-    "medai/imaging/source_example.py",
-    "medai/imaging/resnet.py",
-    "medai/imaging/arrays.py",
-)
+# What each recorded benchmark measures: a later change to any of these makes its records stale.
+MEASURED_CODE = {
+    "imaging": (
+        "medai/core",
+        "medai/imaging/bench.py",
+        "medai/imaging/source_example.py",
+        "medai/imaging/resnet.py",
+        "medai/imaging/arrays.py",
+    ),
+    "chat": ("medai/core", "medai/chat", "medai/text/transformer.py"),
+}
 _ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,10 +76,19 @@ def _git(*args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def measured_code(command: str | None) -> tuple[str, ...]:
+    """The code a ``python -m medai bench NAME ...`` command measures (all of it if unknown)."""
+    words = (command or "").split()
+    name = words[words.index("bench") + 1] if "bench" in words[:-1] else None
+    if name in MEASURED_CODE:
+        return MEASURED_CODE[name]
+    return tuple(dict.fromkeys(path for paths in MEASURED_CODE.values() for path in paths))
+
+
 def record_header(command: str) -> str:
     """Comment lines that say what produced a record: command, commit, date, machine, versions."""
     commit = _git("rev-parse", "HEAD") or "unknown (not a git checkout)"
-    dirty = _git("status", "--porcelain", "--", *MEASURED_CODE)
+    dirty = _git("status", "--porcelain", "--", *measured_code(command))
     if dirty:
         commit += " + uncommitted changes to the measured code"
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
@@ -106,18 +118,22 @@ def write_record(path: str | Path, command: str, output: str) -> Path:
     return path
 
 
+def _header_field(path: str | Path, field: str) -> str | None:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(f"# {field}: "):
+            return line.removeprefix(f"# {field}: ").strip()
+    return None
+
+
 def recorded_commit(path: str | Path) -> str | None:
     """The commit a record was made at, read from its header (None if there is none)."""
-    for line in Path(path).read_text().splitlines():
-        if line.startswith("# commit: "):
-            return line.removeprefix("# commit: ").strip()
-    return None
+    return _header_field(path, "commit")
 
 
 def record_is_current(path: str | Path) -> tuple[bool, str]:
     """Whether the record was made at or after the last commit that changed the measured code."""
     commit = recorded_commit(path)
-    last_change = _git("log", "-1", "--format=%H", "--", *MEASURED_CODE)
+    last_change = _git("log", "-1", "--format=%H", "--", *measured_code(_header_field(path, "command")))
     if commit is None:
         return False, f"{path} has no '# commit:' line"
     if last_change is None:
