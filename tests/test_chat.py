@@ -190,7 +190,11 @@ def test_clopper_pearson_matches_known_values():
 
 
 def test_risk_controlled_threshold_keeps_the_bound_and_answers_as_much_as_it_can():
-    from medai.chat.abstain import clopper_pearson_upper, risk_controlled_threshold, risk_coverage
+    from medai.chat.abstain import (
+        clopper_pearson_upper,
+        risk_controlled_threshold,
+        risk_coverage,
+    )
 
     rng = np.random.default_rng(0)
     scores = rng.random(2000)
@@ -356,7 +360,12 @@ def test_calibrate_sets_a_threshold_that_declines_wrong_answers():
 
 
 def test_grounding_accepts_restated_sentences_and_rejects_new_facts():
-    from medai.chat.grounding import content_words, grounded, sentence_support, split_sentences
+    from medai.chat.grounding import (
+        content_words,
+        grounded,
+        sentence_support,
+        split_sentences,
+    )
 
     passage = "Gout is arthritis caused by uric acid crystals in a joint. About 8 million adults have gout."
     assert split_sentences(passage) == ["Gout is arthritis caused by uric acid crystals in a joint.",

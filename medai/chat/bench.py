@@ -18,6 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from ..core.errors import InputError
+
 RETRIEVAL_GOAL_MS, REPLY_GOAL_MS = 50.0, 100.0
 
 
@@ -35,11 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def check_arguments(args: argparse.Namespace) -> None:
     for name in ("questions", "embed_sample"):
         if getattr(args, name) < 1:
-            raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+            raise InputError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
     if args.topics is not None and args.topics < 1:
-        raise ValueError(f"--topics must be at least 1, got {args.topics}")
+        raise InputError(f"--topics must be at least 1, got {args.topics}")
     if args.generate < 0:
-        raise ValueError(f"--generate must be 0 or more, got {args.generate}")
+        raise InputError(f"--generate must be 0 or more, got {args.generate}")
 
 
 def command_line(args: argparse.Namespace) -> str:
