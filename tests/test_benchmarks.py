@@ -79,10 +79,9 @@ def test_the_chapter_sentences_about_the_records_are_true():
     assert (
         cnn["ONNX Runtime@1"] >= 2.0 and cnn["ONNX Runtime@64"] >= 2.0
     )  # "at least twice as fast"
-    assert (
-        1.0 < resnet["ONNX Runtime@1"] < min(2.0, cnn["ONNX Runtime@1"])
-        and 1.0 < resnet["ONNX Runtime@64"] < min(2.0, cnn["ONNX Runtime@64"])
-    )  # "still faster but by less, under twice both for one image and for a batch of 64"
+    assert resnet["ONNX Runtime@1"] > 1.0 and (
+        1.0 < resnet["ONNX Runtime@64"] < min(2.0, cnn["ONNX Runtime@64"])
+    )  # "still faster, but for a batch of 64 by far less (under twice)"
     assert all(
         cnn[f"TorchScript@{b}"] < cnn[f"ONNX Runtime@{b}"] / 2 for b in (1, 64)
     )  # "TorchScript helps far less than ONNX Runtime"

@@ -436,3 +436,39 @@ def test_probe_sentences_are_labelled_by_construction():
     # words alone miss a swapped name: one new word among five keeps 80% overlap
     assert wrong["kind"].tolist() == ["swapped name", "swapped name"]
     assert verdicts(topic_words(["Gout", "Anemia"])) == probes["should_pass"].tolist()  # names catch them
+
+
+def test_scope_floor_is_a_conformal_quantile_of_in_scope_similarities():
+    from medai.chat.scope import scope_floor
+
+    similarities = np.arange(1, 100) / 100  # 99 calibration questions: 0.01 ... 0.99
+    assert scope_floor(similarities, miss_rate=0.05) == pytest.approx(0.05)  # k = floor(0.05 * 100) = 5
+    assert scope_floor(similarities[:10], miss_rate=0.05) == -np.inf  # too few to refuse any
+    rng = np.random.default_rng(0)  # exchangeable in-scope questions: refused at most miss_rate of the time
+    refused = [rng.random() < scope_floor(rng.random(199), 0.1) for _ in range(4000)]
+    assert np.mean(refused) <= 0.1 + 0.015
+    with pytest.raises(InputError, match="miss_rate"):
+        scope_floor(similarities, miss_rate=1.0)
+    with pytest.raises(InputError, match="finite"):
+        scope_floor([0.5, np.nan])
+
+
+def test_messages_far_from_every_answer_are_refused_as_out_of_scope():
+    from medai.chat.assistant import OUT_OF_SCOPE
+
+    assistant = tiny_assistant(0.0)
+    floor = assistant.calibrate_scope(["uric acid crystals gout"] * 60 + ["inhalers wheezing"] * 60, miss_rate=0.02)
+    assert np.isfinite(floor)
+    assert assistant.in_scope(["gout uric acid", "football results tonight"]).tolist() == [True, False]
+    reply = assistant.answer("football results tonight")
+    assert reply.abstained and reply.reply == OUT_OF_SCOPE and reply.scores["closest_similarity"] < floor
+    assert not assistant.answer("what are uric acid crystals in gout").abstained
+
+
+def test_a_sentence_cut_off_by_the_token_limit_is_dropped():
+    from medai.chat.generate import complete_sentences
+
+    assert complete_sentences("Gout is arthritis. It affects the big toe, leading to") == "Gout is arthritis."
+    assert complete_sentences("Gout is arthritis. It hurts.") == "Gout is arthritis. It hurts."
+    assert complete_sentences("only a fragment") == "only a fragment"  # nothing complete to keep
+    assert complete_sentences("") == ""

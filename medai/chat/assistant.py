@@ -16,12 +16,17 @@ import pandas as pd
 from .abstain import risk_controlled_threshold
 from .grounding import grounded, topic_words
 from .intent import rerank_by_type
+from .scope import closest_similarity, scope_floor
 from .triage import EMERGENCY_MESSAGE, SUPPORT_MESSAGE, triage
 
 DISCLAIMER = "This is general information from the NIH, not medical advice; ask a clinician about your own case."
 DECLINE = (
     "I can only answer questions about diseases, tests and treatments that NIH health pages cover, "
     "and I did not find a reliable answer to this one. Please ask a doctor or pharmacist."
+)
+OUT_OF_SCOPE = (
+    "I can only answer questions about health topics that NIH pages cover, and this one seems to be "
+    "about something else. For a health worry, please ask a doctor or pharmacist."
 )
 MAX_CHARACTERS = 2000
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -78,7 +83,8 @@ class Assistant:
 
     ``confidence`` (see ``confidences``) is how clearly the chosen answer stands out from the best
     answer about another topic or type; below ``threshold`` the assistant declines (set it with
-    ``calibrate``). ``intent`` (optional) predicts the question type from the query vector.
+    ``calibrate``); a message whose closest answer is less similar than ``floor`` is out of scope
+    (set it with ``calibrate_scope``). ``intent`` (optional) predicts the question type from the query vector.
     ``rewriter`` (optional, ``generate.Rewriter``) rewords the NIH passage; the rewording is shown
     only when ``grounding.grounded`` finds every sentence supported by the passage, else the
     passage itself is.
@@ -88,6 +94,7 @@ class Assistant:
                  rewriter=None) -> None:  # fmt: skip
         self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
         self.threshold, self.intent, self.rewriter = float(threshold), intent, rewriter
+        self.floor = -np.inf  # no scope check until calibrate_scope
         self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()
         self.types = corpus["qtype"].to_numpy()
         self.names = topic_words(corpus["focus"].unique())  # a rewording may name no other topic
@@ -110,6 +117,16 @@ class Assistant:
         self.threshold = risk_controlled_threshold(scores, right, target=target, confidence=confidence)
         return self.threshold
 
+    def calibrate_scope(self, questions, miss_rate: float = 0.02) -> float:
+        """Set the scope floor from in-scope questions so that at most ``miss_rate`` of questions
+        like them are refused as out of scope (``scope.scope_floor``). Returns it."""
+        self.floor = scope_floor(closest_similarity(self.dense, questions), miss_rate)
+        return self.floor
+
+    def in_scope(self, questions) -> np.ndarray:
+        """True where a question is close enough to some answer to be about a covered topic."""
+        return closest_similarity(self.dense, questions) >= self.floor
+
     def answer(self, message) -> Reply:
         problem = check_message(message)
         if problem is not None:
@@ -119,9 +136,13 @@ class Assistant:
         if flags.emergency:
             return Reply(EMERGENCY_MESSAGE, emergency=True, distress=flags.distress,
                          scores={"red_flag": flags.category})  # fmt: skip
+        lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
+        closest = float(closest_similarity(self.dense, [message])[0])
+        if closest < self.floor:
+            return Reply(lead + OUT_OF_SCOPE, abstained=True, distress=flags.distress,
+                         scores={"closest_similarity": closest})  # fmt: skip
         ids, scores = self.rank([message])
         best, confidence = int(ids[0, 0]), float(scores[0])
-        lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
         if confidence < self.threshold:
             return Reply(lead + DECLINE, confidence=confidence, abstained=True, distress=flags.distress)
         row = self.corpus.iloc[best]

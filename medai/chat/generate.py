@@ -94,4 +94,12 @@ class Rewriter:
             output = self.model.generate(**prompt, max_new_tokens=self.max_new_tokens, do_sample=False,
                                          pad_token_id=self.tokenizer.eos_token_id)  # fmt: skip
         new = output[0, prompt["input_ids"].shape[1] :]
-        return " ".join(self.tokenizer.decode(new, skip_special_tokens=True).split())
+        return complete_sentences(" ".join(self.tokenizer.decode(new, skip_special_tokens=True).split()))
+
+
+def complete_sentences(text: str) -> str:
+    """``text`` without a last sentence cut off by the token limit (unless nothing else is left)."""
+    if not text or text.endswith((".", "!", "?", '"', ")")):
+        return text
+    end = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+    return text[: end + 1] if end > 0 else text

@@ -1,8 +1,8 @@
 """The assistant ready to use on MedQuAD: built once, then started from the cache.
 
-``load_assistant`` makes the choices chapter 7 makes and measures: topics split by focus, the
-dense weight of the hybrid and the refusal threshold chosen on the ``dev`` topics, the
-question-type classifier trained on ``tune`` topics. Embedding 16,000 answers takes minutes on
+``load_assistant`` makes the choices chapter 7 makes and measures: topics split by focus; the
+dense weight of the hybrid, the refusal threshold and the scope floor chosen on the ``dev``
+topics; the question-type classifier trained on ``tune`` topics. Embedding 16,000 answers takes minutes on
 two cores, so those vectors are cached on disk (``embedding_cache``), as are the question
 vectors used for tuning; later starts take seconds. ``python -m medai chat`` starts here.
 """
@@ -22,6 +22,7 @@ from .retrieval import BM25Retriever, DenseRetriever, HybridRetriever, tune_dens
 MODEL = "all-MiniLM-L6-v2"
 DOC_LENGTH, QUERY_LENGTH = 48, 64  # word pieces read per answer and per question
 INTENT_QUESTIONS = 3000  # tune-topic questions the question-type classifier learns from
+SCOPE_MISS_RATE = 0.02  # in-scope questions the scope check may refuse
 
 
 def embed_questions(texts: list[str]) -> np.ndarray:
@@ -70,9 +71,11 @@ def load_assistant(
     classifier = train_intent_classifier(dense.query_vectors(tune["question"].tolist()), tune["qtype"], seed=seed)
     assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier)
     threshold = assistant.calibrate(dev["question"], answer_groups(dev), target=target, confidence=confidence)
+    floor = assistant.calibrate_scope(dev["question"], miss_rate=SCOPE_MISS_RATE)
     if np.isfinite(threshold):
         say(f"dense weight {weight:g} and refusal threshold {threshold:.3f} chosen on {len(dev):,} dev questions")
     else:
         say(f"dense weight {weight:g}; no refusal threshold keeps the wrong-answer rate within {target:.0%} "
             f"on {len(dev):,} dev questions, so every question will be declined")  # fmt: skip
+    say(f"scope floor {floor:.3f}: at most {SCOPE_MISS_RATE:.0%} of questions like the dev ones are refused as off-topic")
     return assistant
