@@ -13,6 +13,8 @@ genomics     ch. 5  one-hot DNA, splice-site and ChIP-seq models, mutagenesis, C
 monitoring   ch. 6  ECG, beats, blood pressure, PPG, glucose forecasting and alarms, anomalies
 chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, triage, refusal, checked
                     SmolLM2 rewording, the assistant and `python -m medai chat`
+evaluation   ch. 8  AUROC comparisons, calibration, decision curves, cross-site transport, model
+                    cards, exports with parity
 cli          ``python -m medai {data,run,chat,bench} ...`` (``--help`` on each)
 
 Each subpackage's docstring lists its modules, one line each.

@@ -31,4 +31,5 @@ def test_chapters_drawn_as_written_are_the_ones_with_a_notebook():
         "update WRITTEN_CHAPTERS in medai/background/concepts.py when a chapter is added"
     )
     assert concepts.chapter_label("2-3") == "ch. 2-3"
-    assert concepts.chapter_label("1, 6, 8") == "ch. 1, 6; 8 planned"
+    assert concepts.chapter_label("1, 6, 8") == "ch. 1, 6, 8"
+    assert concepts.chapter_label("8, 10") == "ch. 8; 10 planned"

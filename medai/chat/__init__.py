@@ -5,6 +5,7 @@ retrieval        BM25 (bm25s), dense MiniLM search, and reciprocal rank fusion o
 embedding_cache  document embeddings on disk, keyed by the sha256 of model and texts
 ranking_metrics  Recall@k, MRR and nDCG@10 per query, with bootstrap intervals
 intent           question types from sentence embeddings, and re-ranking answers by type
+scope            a floor on the similarity to the closest answer, set as a split-conformal bound
 abstain          a score threshold whose wrong-answer rate is bounded (Clopper-Pearson, fixed sequence)
 assistant        one message in, one Reply out: input checks, triage, retrieval, answer or decline
 triage           red flags (negation- and question-aware rules) and distress cues; a fixed emergency reply

@@ -1,0 +1,210 @@
+"""The chest X-ray model as an HTTP service (FastAPI), scored by ONNX Runtime, with micro-batching.
+
+Routes: ``POST /predict`` (a 28 x 28 greyscale PNG or JPEG as the request body or as the form
+field ``image``, or JSON ``{"pixels": [[...28 numbers...] x 28]}`` with values 0-255), ``GET
+/health`` and ``GET /model-card``. A prediction carries the calibrated probability of pneumonia,
+the label at the threshold chosen on validation data, the model version and the sha256 of the
+weights. Every bad request gets a 4xx with a sentence saying what was wrong; every request is
+logged. With ``batch_wait_ms > 0`` requests that arrive within that many milliseconds of each
+other are scored as one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .package import ModelPackage
+
+SIZE = 28
+MAX_UPLOAD_BYTES = 256 * 1024  # a 28 x 28 image is a few hundred bytes; anything this big is a mistake
+log = logging.getLogger("medai.serve")
+
+
+class BadInput(Exception):
+    """A request the service cannot score; ``status`` is the HTTP code to answer with."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+def image_pixels(data: bytes) -> np.ndarray:
+    """A PNG or JPEG as a (28, 28) uint8 array (colour is converted to grey)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            grey = image.convert("L")
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise BadInput(400, f"the upload is not a readable PNG or JPEG image ({error})") from None
+    if grey.size != (SIZE, SIZE):
+        raise BadInput(422, f"expected a {SIZE}x{SIZE} image (the model's resolution), got {grey.size[0]}x{grey.size[1]}")
+    return np.asarray(grey, dtype=np.uint8)
+
+
+def json_pixels(data: bytes) -> np.ndarray:
+    """``{"pixels": [[...], ...]}`` as a (28, 28) float array of values in 0-255."""
+    try:
+        body = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict) or "pixels" not in body:
+        raise BadInput(422, 'expected a JSON object with a "pixels" field: 28 rows of 28 numbers from 0 to 255')
+    try:
+        pixels = np.asarray(body["pixels"], dtype=np.float64)
+    except (ValueError, TypeError):
+        raise BadInput(422, '"pixels" must be 28 rows of 28 numbers') from None
+    if pixels.shape != (SIZE, SIZE):
+        raise BadInput(422, f'"pixels" must have shape ({SIZE}, {SIZE}), got {pixels.shape}')
+    if not np.isfinite(pixels).all() or pixels.min() < 0 or pixels.max() > 255:
+        raise BadInput(422, '"pixels" values must be finite numbers from 0 to 255')
+    return pixels
+
+
+def onnx_scorer(package: ModelPackage):
+    """A function from (N, 28, 28) pixel arrays (0-255) to calibrated probabilities of class 1."""
+    import torch
+    from scipy.special import softmax
+
+    from ..imaging.arrays import to_float_tensor
+    from .export import export_onnx, onnx_logits, onnx_session
+
+    with tempfile.TemporaryDirectory() as folder:
+        session = onnx_session(export_onnx(package.model, torch.zeros(1, 1, SIZE, SIZE), Path(folder) / "model.onnx"))
+
+    def score(pixels: np.ndarray) -> np.ndarray:
+        x = to_float_tensor(torch.as_tensor(np.asarray(pixels, dtype=np.float32) / 255.0)).numpy()
+        return softmax(onnx_logits(session, x) / package.temperature, axis=1)[:, 1]
+
+    return score
+
+
+class MicroBatcher:
+    """Collects requests for up to ``wait_ms`` (or ``max_batch`` of them) and scores them at once."""
+
+    def __init__(self, score, wait_ms: float, max_batch: int = 64) -> None:
+        self.score, self.wait, self.max_batch = score, wait_ms / 1000, max_batch
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.batches: list[int] = []  # sizes of the batches scored, for the benchmark
+
+    async def submit(self, pixels: np.ndarray) -> float:
+        future = asyncio.get_running_loop().create_future()
+        await self.queue.put((pixels, future))
+        return await future
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self.queue.get()]
+            deadline = loop.time() + self.wait
+            while len(batch) < self.max_batch and (left := deadline - loop.time()) > 0:
+                try:
+                    batch.append(await asyncio.wait_for(self.queue.get(), left))
+                except asyncio.TimeoutError:
+                    break
+            try:
+                probabilities = self.score(np.stack([pixels for pixels, _ in batch]))
+                for (_, future), p in zip(batch, probabilities):
+                    future.set_result(float(p))
+            except Exception as error:  # noqa: BLE001 - every waiting request must hear of it
+                for _, future in batch:
+                    future.set_exception(error)
+            self.batches.append(len(batch))
+
+
+def create_app(package: ModelPackage, *, batch_wait_ms: float = 0.0, max_batch: int = 64,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES):  # fmt: skip
+    """The FastAPI application serving ``package``."""
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
+
+    score = onnx_scorer(package)
+    batcher = MicroBatcher(score, batch_wait_ms, max_batch) if batch_wait_ms > 0 else None
+
+    @asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(batcher.run()) if batcher else None
+        yield
+        if task:
+            task.cancel()
+
+    app = FastAPI(title="medai chest X-ray model", version=package.version, lifespan=lifespan)
+    app.state.batcher = batcher
+    identity = {"model_version": package.version, "weights_sha256": package.weights_sha256}
+
+    @app.middleware("http")
+    async def guard_and_log(request: Request, call_next):
+        start = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > max_upload_bytes):
+            response = JSONResponse({"detail": f"the upload is over the limit of {max_upload_bytes:,} bytes"}, 413)
+        else:
+            response = await call_next(request)
+        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
+                 (time.perf_counter() - start) * 1000)  # fmt: skip
+        return response
+
+    @app.exception_handler(BadInput)
+    async def bad_input(request: Request, error: BadInput):
+        return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    @app.get("/health")
+    async def health():
+        return {"status": "ok", **identity}
+
+    @app.get("/model-card")
+    async def model_card():
+        return package.card
+
+    @app.post("/predict")
+    async def predict(request: Request):
+        pixels = await read_pixels(request, max_upload_bytes)
+        probability = await batcher.submit(pixels) if batcher else float(score(pixels[None])[0])
+        return {"probability": probability, "label": "pneumonia" if probability >= package.threshold else "normal",
+                "threshold": package.threshold, **identity}  # fmt: skip
+
+    return app
+
+
+async def read_pixels(request, limit: int) -> np.ndarray:
+    """The pixels of a request body: JSON, a raw PNG/JPEG, or a multipart form field ``image``."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = bytearray()
+    async for chunk in request.stream():  # bodies without a content-length are limited too
+        body.extend(chunk)
+        if len(body) > limit:
+            raise BadInput(413, f"the upload is over the limit of {limit:,} bytes")
+    if not body:
+        raise BadInput(400, "the request has no body: send a 28x28 PNG or JPEG, or JSON pixels")
+    if kind == "application/json":
+        return json_pixels(bytes(body))
+    if kind in ("image/png", "image/jpeg"):
+        return image_pixels(bytes(body))
+    if kind == "multipart/form-data":
+        from starlette.datastructures import UploadFile
+        from starlette.formparsers import MultiPartException, MultiPartParser
+
+        async def replay():
+            yield bytes(body)
+
+        try:
+            form = await MultiPartParser(request.headers, replay()).parse()
+        except MultiPartException as error:
+            raise BadInput(400, f"the form could not be read ({error.message})") from None
+        upload = form.get("image")
+        if not isinstance(upload, UploadFile):
+            raise BadInput(422, 'the form needs a file field named "image"')
+        return image_pixels(await upload.read())
+    raise BadInput(415, f"unsupported content type {kind or 'none'!r}: use image/png, image/jpeg, "
+                        "multipart/form-data or application/json")  # fmt: skip
