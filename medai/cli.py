@@ -1,4 +1,4 @@
-"""The command line: ``python -m medai {data,run,chat,bench} ...``; every subcommand has ``--help``.
+"""The command line: ``python -m medai {data,run,chat,serve,bench} ...``; every subcommand has ``--help``.
 
 Errors a user can cause (an unknown data set, notebook or profile, a bad option)
 end with one line on stderr and exit code 2; a failure while working (missing or
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from .core.errors import MedaiError
@@ -16,6 +17,12 @@ from .core.profiles import PROFILES
 from .datasets import errors as data_errors
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
+# bench NAME: the module that measures it, and its one-line help.
+BENCHES = {
+    "imaging": (".imaging.bench", "source pipeline vs medai's loop; eager vs TorchScript vs ONNX Runtime"),
+    "chat": (".chat.bench", "indexing time, retrieval and reply latency (p50/p95), peak memory"),
+    "serve": (".evaluation.bench", "load test of the HTTP service, with and without micro-batching"),
+}
 NOTEBOOK_DIRS = (
     Path.cwd() / "notebooks",
     Path(__file__).resolve().parents[1] / "notebooks",
@@ -138,25 +145,25 @@ def _chat(args: argparse.Namespace) -> None:
     run_chat(args)
 
 
+def _serve(args: argparse.Namespace) -> None:
+    from .evaluation.serve import run_serve
+
+    if not 0 < args.port < 65536 or args.max_batch < 1 or args.batch_wait_ms < 0:
+        raise UsageError("need 0 < --port < 65536, --max-batch >= 1 and --batch-wait-ms >= 0")
+    run_serve(args)
+
+
 # --- bench -----------------------------------------------------------------------------
 
 
-def _bench_imaging(args: argparse.Namespace) -> None:
-    from .imaging import bench
+def _bench(name: str, args: argparse.Namespace) -> None:
+    """Run ``medai.<chapter>.bench`` for ``bench NAME``; refused options are usage errors."""
+    from importlib import import_module
 
+    bench = import_module(BENCHES[name][0], __package__)
     try:
         bench.check_arguments(args)
     except (ValueError, RuntimeError) as error:
-        raise UsageError(str(error)) from None
-    bench.run(args)
-
-
-def _bench_chat(args: argparse.Namespace) -> None:
-    from .chat import bench
-
-    try:
-        bench.check_arguments(args)
-    except ValueError as error:
         raise UsageError(str(error)) from None
     bench.run(args)
 
@@ -172,7 +179,7 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
         description="Data, notebooks and benchmarks of the medai book.",
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="{data,run,chat,bench}", parser_class=_Parser
+        dest="command", metavar="{data,run,chat,serve,bench}", parser_class=_Parser
     )
 
     data = commands.add_parser("data", help="list, verify and locate the data sets")
@@ -232,28 +239,26 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
     add_chat_options(chat)
     chat.set_defaults(handler=_chat)
 
+    serve = commands.add_parser(
+        "serve", help="the chapter 8 chest X-ray model as an HTTP service on 127.0.0.1"
+    )
+    from .evaluation.serve import add_arguments as add_serve_options
+
+    add_serve_options(serve)
+    serve.set_defaults(handler=_serve)
+
     bench = commands.add_parser(
         "bench", help="speed measured side by side, printed as ratios"
     )
     bench.set_defaults(handler=None, group=bench)
-    benches = bench.add_subparsers(dest="bench_command", metavar="{imaging,chat}")
-    imaging = benches.add_parser(
-        "imaging",
-        help="source pipeline vs medai's loop; eager vs TorchScript vs ONNX Runtime",
-    )
-    if bench_options:
-        from .imaging.bench import add_arguments
+    benches = bench.add_subparsers(dest="bench_command", metavar="{" + ",".join(BENCHES) + "}")
+    for name, (module, summary) in BENCHES.items():
+        sub = benches.add_parser(name, help=summary)
+        if bench_options:  # importing a benchmark imports torch: only when it is asked for
+            from importlib import import_module
 
-        add_arguments(imaging)
-    imaging.set_defaults(handler=_bench_imaging)
-    chat_bench = benches.add_parser(
-        "chat", help="indexing time, retrieval and reply latency (p50/p95), peak memory"
-    )
-    if bench_options:
-        from .chat.bench import add_arguments as add_chat_arguments
-
-        add_chat_arguments(chat_bench)
-    chat_bench.set_defaults(handler=_bench_chat)
+            import_module(module, __package__).add_arguments(sub)
+        sub.set_defaults(handler=partial(_bench, name))
     return parser
 
 

@@ -1,0 +1,181 @@
+"""Chapter 8's HTTP service: every route and every kind of bad request, micro-batching, and the real
+server started as a user starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from medai.core.source_cnn import SourceCNN  # noqa: E402
+from medai.evaluation.package import ModelPackageError, load_model_package, save_model_package  # noqa: E402
+from medai.evaluation.service import create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def package_folder(tmp_path_factory) -> Path:
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("package")
+    return save_model_package(folder, SourceCNN().eval(), "SourceCNN", temperature=1.5, threshold=0.4,
+                              version="test-1", card={"model": {"name": "untrained test CNN"}})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def client(package_folder) -> TestClient:
+    with TestClient(create_app(load_model_package(package_folder))) as c:
+        yield c
+
+
+def png(size=(28, 28), mode="L") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)).convert(mode).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_health_and_model_card_name_the_weights(client, package_folder):
+    manifest = json.loads((package_folder / "manifest.json").read_text())
+    health = client.get("/health").json()
+    assert health == {"status": "ok", "model_version": "test-1", "weights_sha256": manifest["weights_sha256"]}
+    assert client.get("/model-card").json() == {"model": {"name": "untrained test CNN"}}
+
+
+def test_the_three_ways_to_send_an_image_give_the_same_answer(client):
+    from PIL import Image
+
+    image = png()
+    pixels = np.asarray(Image.open(io.BytesIO(image))).tolist()
+    answers = [
+        client.post("/predict", content=image, headers={"content-type": "image/png"}).json(),
+        client.post("/predict", files={"image": ("x.png", image, "image/png")}).json(),
+        client.post("/predict", json={"pixels": pixels}).json(),
+    ]
+    assert answers[0]["probability"] == pytest.approx(answers[1]["probability"]) == pytest.approx(answers[2]["probability"], abs=1e-6)
+    first = answers[0]
+    assert 0 <= first["probability"] <= 1 and first["threshold"] == 0.4 and first["model_version"] == "test-1"
+    assert first["label"] == ("pneumonia" if first["probability"] >= 0.4 else "normal")
+    colour = client.post("/predict", content=png(mode="RGB"), headers={"content-type": "image/png"})
+    assert colour.status_code == 200  # colour is turned grey
+
+
+@pytest.mark.parametrize(
+    "kwargs, status, words",
+    [
+        ({"content": b"hello", "headers": {"content-type": "text/plain"}}, 415, "unsupported content type"),
+        ({"content": b"\x89PNG broken", "headers": {"content-type": "image/png"}}, 400, "not a readable PNG"),
+        ({"content": png((64, 64)), "headers": {"content-type": "image/png"}}, 422, "got 64x64"),
+        ({"json": {"pixels": [[0] * 28] * 27}}, 422, "shape (28, 28)"),
+        ({"json": {"pixels": [[300] * 28] * 28}}, 422, "from 0 to 255"),
+        ({"content": b'{"pixels": NaN}', "headers": {"content-type": "application/json"}}, 422, "shape"),
+        ({"json": {"image": 1}}, 422, '"pixels" field'),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "not valid JSON"),
+        ({"content": b"", "headers": {"content-type": "image/png"}}, 400, "no body"),
+        ({"files": {"file": ("x.png", b"...", "image/png")}}, 422, 'field named "image"'),
+        ({"content": b"x" * 300_000, "headers": {"content-type": "image/png"}}, 413, "over the limit"),
+    ],
+)
+def test_bad_requests_get_a_4xx_that_says_what_was_wrong(client, kwargs, status, words):
+    response = client.post("/predict", **kwargs)
+    assert response.status_code == status and words in response.json()["detail"]
+    assert client.get("/health").status_code == 200  # and the service is still up
+
+
+def test_nan_pixels_are_refused(client):
+    body = json.dumps({"pixels": [[float("nan")] * 28] * 28})  # Python writes NaN, which JSON parsers accept
+    response = client.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "finite" in response.json()["detail"]
+
+
+def test_requests_arriving_together_are_scored_as_one_batch(package_folder):
+    import httpx
+
+    package = load_model_package(package_folder)
+    batched = create_app(package, batch_wait_ms=20)
+    single = create_app(package)
+    images = [np.random.default_rng(i).integers(0, 256, (28, 28)).tolist() for i in range(16)]
+
+    async def ask(app):
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+                answers = await asyncio.gather(*(http.post("/predict", json={"pixels": p}) for p in images))
+        return [a.json()["probability"] for a in answers]
+
+    together, alone = asyncio.run(ask(batched)), asyncio.run(ask(single))
+    assert together == pytest.approx(alone, abs=1e-6)  # batching changes nothing but speed
+    assert max(batched.state.batcher.batches) > 1 and sum(batched.state.batcher.batches) == 16
+
+
+def test_weights_that_do_not_match_their_hash_are_refused(package_folder, tmp_path):
+    import shutil
+
+    copy = Path(shutil.copytree(package_folder, tmp_path / "copy"))
+    state = torch.load(copy / "weights.pt", weights_only=True)
+    state["classifier.1.bias"] = state["classifier.1.bias"] + 1 if "classifier.1.bias" in state else state[next(iter(state))] + 1
+    torch.save(state, copy / "weights.pt")
+    with pytest.raises(ModelPackageError, match="refusing to serve"):
+        load_model_package(copy)
+    with pytest.raises(ModelPackageError, match="manifest.json is missing"):
+        load_model_package(tmp_path)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_real_server_answers_on_localhost(package_folder):
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "medai", "serve", "--model", str(package_folder), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+        assert health.json()["model_version"] == "test-1"
+        answer = httpx.post(f"http://127.0.0.1:{port}/predict", json={"pixels": [[128] * 28] * 28}, timeout=10)
+        assert answer.status_code == 200 and 0 <= answer.json()["probability"] <= 1
+        assert httpx.post(f"http://127.0.0.1:{port}/predict", content=b"x", timeout=10).status_code == 415
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "POST /predict 200" in errors and "POST /predict 415" in errors  # each request is logged
+    assert "Traceback" not in errors
+
+
+def test_bench_serve_runs_a_small_load_test_without_errors(package_folder):
+    result = subprocess.run(
+        [sys.executable, "-m", "medai", "bench", "serve", "--model", str(package_folder), "--requests", "40",
+         "--concurrency", "1", "4"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines() if line.strip().startswith(("one", "micro"))]
+    assert len(lines) == 4 and all(line[-1] == "0" for line in lines)  # four rows, no errors
+    assert "ONNX speed-up" in result.stdout
