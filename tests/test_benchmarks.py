@@ -94,4 +94,27 @@ def test_each_benchmark_is_stale_only_when_its_own_code_changes():
     chat = measured_code("python -m medai bench chat --questions 200")
     assert "medai/chat" in chat and "medai/chat" not in imaging
     assert "medai/imaging/bench.py" in imaging and "medai/imaging/bench.py" not in chat
-    assert set(measured_code(None)) == set(imaging) | set(chat)  # unknown: any measured code counts
+    serve = measured_code("python -m medai bench serve --requests 2000")
+    assert "medai/evaluation" in serve and "medai/evaluation" not in chat
+    assert set(measured_code(None)) == set(imaging) | set(chat) | set(serve)  # unknown: any measured code counts
+
+
+def _serve_rows(record: Path) -> dict[tuple[str, int], dict[str, float]]:
+    """(scoring, concurrency) -> requests/s, p99 ms, errors, from a serve record's load table."""
+    rows = {}
+    for line in record.read_text().splitlines():
+        fields = line.split()
+        if line.strip().startswith(("one at a time", "micro-batched")) and fields[-1].isdigit():
+            mode = "alone" if line.strip().startswith("one") else "batched"
+            rows[(mode, int(fields[-7]))] = {"rps": float(fields[-5]), "p99": float(fields[-2]), "errors": int(fields[-1])}
+    return rows
+
+
+def test_the_chapter_sentences_about_the_service_record_are_true():
+    """book/08_evaluation.md, 'A service': each sentence, checked on the recorded numbers."""
+    rows = _serve_rows(ROOT / "benchmarks" / "results" / "serve-cpu.txt")
+    assert len(rows) == 6 and all(r["errors"] == 0 for r in rows.values())  # "no errors at any level"
+    top = max(c for _, c in rows)
+    assert all(rows[(m, top)]["rps"] >= 500 and rows[(m, top)]["p99"] <= 100 for m in ("alone", "batched"))  # goal met
+    assert rows[("batched", 1)]["rps"] < rows[("alone", 1)]["rps"]  # "one client at a time: the wait costs"
+    assert rows[("batched", top)]["rps"] > rows[("alone", top)]["rps"]  # "under load batching pays off"

@@ -62,6 +62,7 @@ MEASURED_CODE = {
         "medai/imaging/arrays.py",
     ),
     "chat": ("medai/core", "medai/chat", "medai/text/transformer.py"),
+    "serve": ("medai/core", "medai/evaluation", "medai/imaging/arrays.py"),
 }
 _ROOT = Path(__file__).resolve().parents[2]
 

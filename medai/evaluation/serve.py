@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--batch-wait-ms", type=float, default=0.0,
                         help="score requests arriving within this many ms as one batch (default 0: one at a "
-                        "time, which python -m medai bench serve found faster for this small model)")  # fmt: skip
+                        "time; the wait is added to every request and pays off only under concurrent load, "
+                        "see python -m medai bench serve)")  # fmt: skip
     parser.add_argument("--max-batch", type=int, default=64)
     parser.add_argument("--retrain", action="store_true", help="train the default package again")
 
