@@ -118,3 +118,9 @@ def test_the_chapter_sentences_about_the_service_record_are_true():
     assert all(rows[(m, top)]["rps"] >= 500 and rows[(m, top)]["p99"] <= 100 for m in ("alone", "batched"))  # goal met
     assert rows[("batched", 1)]["rps"] < rows[("alone", 1)]["rps"]  # "one client at a time: the wait costs"
     assert rows[("batched", top)]["rps"] > rows[("alone", top)]["rps"]  # "under load batching pays off"
+    alone = {}
+    for line in (ROOT / "benchmarks" / "results" / "serve-cpu.txt").read_text().splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[0] in ("1", "64"):
+            alone[int(fields[0])] = float(fields[2])  # ONNX Runtime ms
+    assert alone[64] < 64 * alone[1] / 3  # "a batch of 64 in a fraction of 64 times the time for one"
