@@ -53,7 +53,11 @@ def test_delong_handles_ties_like_sklearn():
 
 
 def test_temperature_scaling_recovers_a_known_overconfidence():
-    from medai.evaluation.calibration import brier_score, fit_temperature, scaled_probabilities
+    from medai.evaluation.calibration import (
+        brier_score,
+        fit_temperature,
+        scaled_probabilities,
+    )
 
     rng = np.random.default_rng(0)
     true_logits = rng.normal(scale=2.0, size=(5000, 2))
@@ -123,7 +127,12 @@ def card_inputs():
 def test_model_card_has_every_required_field_from_the_computed_values():
     import yaml
 
-    from medai.evaluation.model_card import REQUIRED_FIELDS, build_model_card, missing_fields, to_yaml
+    from medai.evaluation.model_card import (
+        REQUIRED_FIELDS,
+        build_model_card,
+        missing_fields,
+        to_yaml,
+    )
 
     inputs = card_inputs()
     card = build_model_card(**inputs)
@@ -139,8 +148,14 @@ def test_model_card_has_every_required_field_from_the_computed_values():
 
 def test_exports_reproduce_the_model_and_int8_shrinks_its_dense_layers(tmp_path):
     from medai.evaluation.export import (
-        export_onnx, export_torchscript, file_sha256, load_torchscript, max_abs_difference, onnx_logits,
-        onnx_session, quantize_int8,
+        export_onnx,
+        export_torchscript,
+        file_sha256,
+        load_torchscript,
+        max_abs_difference,
+        onnx_logits,
+        onnx_session,
+        quantize_int8,
     )  # fmt: skip
 
     torch.manual_seed(0)

@@ -21,7 +21,11 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from medai.core.source_cnn import SourceCNN  # noqa: E402
-from medai.evaluation.package import ModelPackageError, load_model_package, save_model_package  # noqa: E402
+from medai.evaluation.package import (  # noqa: E402
+    ModelPackageError,
+    load_model_package,
+    save_model_package,
+)
 from medai.evaluation.service import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,7 +35,11 @@ def default_package_folder() -> Path:
 
 def train_default_package(folder: Path, epochs: int = 10, seed: int = 0, say=print) -> Path:
     """Train the small CNN, calibrate it and choose its threshold on validation, save a package."""
-    from ..core.metrics import binary_report, expected_calibration_error, youden_threshold
+    from ..core.metrics import (
+        binary_report,
+        expected_calibration_error,
+        youden_threshold,
+    )
     from ..core.source_cnn import SourceCNN
     from ..core.train import TrainConfig, fit, predict
     from ..datasets import load_pneumoniamnist
