@@ -124,3 +124,13 @@ def test_the_chapter_sentences_about_the_service_record_are_true():
         if len(fields) == 4 and fields[0] in ("1", "64"):
             alone[int(fields[0])] = float(fields[2])  # ONNX Runtime ms
     assert alone[64] < 64 * alone[1] / 3  # "a batch of 64 in a fraction of 64 times the time for one"
+
+
+def test_the_chapter_sentences_about_the_chat_record_are_true():
+    """book/07_chatbot.md: 'a rewording takes seconds ... against milliseconds for the extractive reply'."""
+    p50 = {}
+    for line in (ROOT / "benchmarks" / "results" / "chat-cpu.txt").read_text().splitlines():
+        for stage in ("reply, no generation", "reply with SmolLM2 rewording"):
+            if line.startswith(stage):
+                p50[stage] = float(line[len(stage):].split()[1])
+    assert p50["reply with SmolLM2 rewording"] >= 1000 and p50["reply, no generation"] < 100

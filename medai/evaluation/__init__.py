@@ -8,4 +8,6 @@ model_card       a model card built from computed results, written as YAML, with
 export           TorchScript, ONNX with a dynamic batch, int8 ONNX; output parity; weight hashes
 package          a model folder a service can trust: weights, manifest with their sha256, model card
 service          the FastAPI service: /predict, /health, /model-card; input checks; micro-batching
+serve            python -m medai serve: load (or first train) a package, run uvicorn on 127.0.0.1
+bench            python -m medai bench serve: load test with and without micro-batching; model alone
 """
