@@ -14,8 +14,9 @@ monitoring   ch. 6  ECG, beats, blood pressure, PPG, glucose forecasting and ala
 chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, triage, refusal, checked
                     SmolLM2 rewording, the assistant and `python -m medai chat`
 evaluation   ch. 8  AUROC comparisons, calibration, decision curves, cross-site transport, model
-                    cards, exports with parity
-cli          ``python -m medai {data,run,chat,bench} ...`` (``--help`` on each)
+                    cards, exports with parity, the HTTP service
+trust        ch. 9  federated learning, differential privacy, encryption, access control and audit
+cli          ``python -m medai {data,run,chat,serve,bench} ...`` (``--help`` on each)
 
 Each subpackage's docstring lists its modules, one line each.
 """
