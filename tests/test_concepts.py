@@ -21,7 +21,7 @@ def test_concept_graph_is_consistent_and_drawn():
     assert sum("(ch." in label for label in labels) == len(concepts.CONCEPTS)
     assert "Genomics\n(ch. 5)" in labels
     assert "Medical QA\nchatbot\n(ch. 7)" in labels
-    assert "Privacy\n(ch. 4; 9 planned)" in labels
+    assert "Privacy\n(ch. 4, 9)" in labels
     assert "Medical\nimaging\n(ch. 3)" in labels
 
 

@@ -64,13 +64,16 @@ def as_tensor(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> torch.Tensor:
 
 
 def make_model(kind: str, n_features: int, seed: int = 0) -> nn.Module:
-    """``logistic`` (one linear layer) or ``mlp`` (16 hidden units), one logit out."""
+    """``logistic`` (one linear layer), ``mlp`` (16 hidden units) or ``wide`` (two hidden layers of
+    256: big enough to memorise a few hundred patients), one logit out."""
     torch.manual_seed(seed)
     if kind == "logistic":
         return nn.Linear(n_features, 1)
     if kind == "mlp":
         return nn.Sequential(nn.Linear(n_features, 16), nn.ReLU(), nn.Linear(16, 1))
-    raise InputError(f"unknown model kind {kind!r}; use 'logistic' or 'mlp'")
+    if kind == "wide":
+        return nn.Sequential(nn.Linear(n_features, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 1))
+    raise InputError(f"unknown model kind {kind!r}; use 'logistic', 'mlp' or 'wide'")
 
 
 def local_train(model: nn.Module, X: torch.Tensor, y: np.ndarray, *, epochs: int, lr: float = 0.05,
