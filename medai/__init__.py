@@ -16,6 +16,8 @@ chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, tr
 evaluation   ch. 8  AUROC comparisons, calibration, decision curves, cross-site transport, model
                     cards, exports with parity, the HTTP service
 trust        ch. 9  federated learning, differential privacy, encryption, access control and audit
+             ch. 10 fairness by group and its mitigation, tested explanations, out-of-distribution
+                    scores, corruptions, pruning and quantisation
 cli          ``python -m medai {data,run,chat,serve,bench} ...`` (``--help`` on each)
 
 Each subpackage's docstring lists its modules, one line each.
