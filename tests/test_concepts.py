@@ -23,6 +23,8 @@ def test_concept_graph_is_consistent_and_drawn():
     assert "Medical QA\nchatbot\n(ch. 7)" in labels
     assert "Privacy\n(ch. 4, 9)" in labels
     assert "Medical\nimaging\n(ch. 3)" in labels
+    assert "Fairness\n(ch. 10)" in labels
+    assert "Explainability\n(ch. 3, 10)" in labels
 
 
 def test_chapters_drawn_as_written_are_the_ones_with_a_notebook():
@@ -32,4 +34,4 @@ def test_chapters_drawn_as_written_are_the_ones_with_a_notebook():
     )
     assert concepts.chapter_label("2-3") == "ch. 2-3"
     assert concepts.chapter_label("1, 6, 8") == "ch. 1, 6, 8"
-    assert concepts.chapter_label("8, 10") == "ch. 8; 10 planned"
+    assert concepts.chapter_label("8, 11") == "ch. 8; 11 planned"
