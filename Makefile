@@ -1,4 +1,8 @@
-# make book  - build the rendered book into _build/html (executes every notebook, offline)
+# make book  - build the rendered book into _build/html (executes every notebook, offline), print each
+#              notebook's execution time, and regenerate the results page from the executed notebooks
+# make results - regenerate book/results.md and benchmarks/results/results.csv from the last build
+# make gpu-check - on a CUDA machine: every notebook in its full profile and the GPU benchmark, one report
+# make colab-check - a fresh venv as on Colab, each notebook's own install line (local wheel), smoke runs
 # make test  - run every test: unit tests, notebooks (papermill + nbval), lint, book build checks
 # Both create or reuse the virtual environment in .venv.
 
@@ -20,7 +24,7 @@ endif
 # Kernels must use the inline backend, or notebooks display no figures.
 unexport MPLBACKEND
 
-.PHONY: book test venv clean
+.PHONY: book results test venv clean gpu-check colab-check
 
 venv: $(VENV)/.installed
 
@@ -33,6 +37,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 book: venv
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(BIN)/python -m medai times --record benchmarks/results/book-times.csv
+	$(BIN)/python -m medai results
+	# Render the regenerated results page (every notebook is cached by now: seconds).
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+results: venv
+	$(BIN)/python -m medai results
+
+gpu-check: venv
+	$(BIN)/python benchmarks/gpu_check.py
+
+colab-check: venv
+	$(BIN)/python benchmarks/colab_check.py
 
 test: venv
 	$(BIN)/python -m pytest

@@ -130,3 +130,13 @@ def test_notebook_pages_show_figures_and_a_colab_button(html, notebook):
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     colab = f"https://colab.research.google.com/github/{repo.removeprefix('https://github.com/')}/blob/main/notebooks/{notebook.name}"
     assert colab in page.read_text("utf-8")
+
+
+def test_every_page_reads_well_in_a_browser(html):
+    from browser import browser_missing, check_book
+
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    problems = check_book(html, ROOT / "_build" / "screenshots")
+    assert problems == {}, "\n".join(f"{page}: {found}" for page, found in problems.items())

@@ -122,7 +122,7 @@ def equal_opportunity_gap(y_true, decisions, groups) -> float:
     return float(frame.difference())
 
 
-def threshold_optimizer(fitted_model, X_val, y_val, groups_val, seed: int = 0) -> ThresholdOptimizer:
+def threshold_optimizer(fitted_model, X_val, y_val, groups_val) -> ThresholdOptimizer:
     """Per-group thresholds on a trained model's probabilities, chosen on validation data for equal
     true-positive rates at the best balanced accuracy. Its decisions are randomised between two
     thresholds where needed; ``predict`` takes ``random_state``."""
