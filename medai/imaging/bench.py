@@ -66,22 +66,56 @@ def training_throughput(
     data = image_dataset(images, labels, num_classes=2)
     # fit times training apart from validation; a small validation set keeps the run short.
     val_data = data if val is None else image_dataset(*val, num_classes=2)
-    amp_choices = (True, False) if target.type == "cuda" else (False,)
-    for amp in amp_choices:
+    # On CUDA, mixed precision and the channels-last layout each on and off, side by side.
+    choices = [(a, c) for a in (True, False) for c in (True, False)] if target.type == "cuda" else [(False, True)]
+    for amp, channels_last in choices:
         seed_everything(seed)
         model = MODELS[model_name]()
         config = TrainConfig(
             epochs=epochs + 1, batch_size=batch_size, patience=None, device=str(target),
-            amp=amp, seed=seed, progress=False,
+            amp=amp, channels_last=channels_last, seed=seed, progress=False,
         )  # fmt: skip
         result = fit(model, data, val_data, config)
         rates = list(result.history["images_per_s"].iloc[1:])
-        rows.append(
-            _row("medai.core.train.fit", model_name, target, result.precision, rates)
-        )
+        name = "medai.core.train.fit" + ("" if channels_last else " (NCHW)")
+        rows.append(_row(name, model_name, target, result.precision, rates))
     table = pd.DataFrame(rows)
+    # How much of the machine the loop uses: model FLOPs per image times images/s, against the
+    # fastest dense matrix product measured in this same run.
+    flops = training_flops_per_image(model_name)
+    peak = matmul_peak_flops(target)
+    table["GFLOP/s"] = table["images/s"] * flops / 1e9
+    table["% of peak"] = 100 * table["images/s"] * flops / peak
     table["speed-up"] = table["images/s"] / table["images/s"].iloc[0]
+    table.attrs["peak"] = peak
+    table.attrs["flops_per_image"] = flops
     return table
+
+
+def training_flops_per_image(model_name: str, batch: int = 32) -> float:
+    """Forward and backward FLOPs of one training image (``torch.utils.flop_counter``, CPU)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = MODELS[model_name]()
+    x, y = torch.randn(batch, 1, 28, 28), torch.randint(0, 2, (batch,))
+    with FlopCounterMode(display=False) as counter:
+        nn.functional.cross_entropy(model(x), y).backward()
+    return counter.get_total_flops() / batch
+
+
+def matmul_peak_flops(device: torch.device, repeats: int = 5) -> float:
+    """FLOP/s of the best of ``repeats`` large matrix products: fp32 on a CPU, bf16 on CUDA."""
+    n, dtype = (8192, torch.bfloat16) if device.type == "cuda" else (2048, torch.float32)
+    a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
+    a @ b  # warm-up
+    synchronize(device)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        synchronize(device)
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best
 
 
 def _row(
@@ -218,6 +252,9 @@ def _measure(args: argparse.Namespace) -> None:
         batch_size=args.batch_size, seed=args.seed, val=(val.data[:256], val.target[:256]),
     )  # fmt: skip
     print(train_table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    peak_kind = "bf16 8192x8192" if pick_device(args.device).type == "cuda" else "fp32 2048x2048"
+    print(f"{train_table.attrs['flops_per_image'] / 1e6:.1f} MFLOP per training image (forward and backward); "
+          f"matmul peak in this run ({peak_kind}): {train_table.attrs['peak'] / 1e9:.1f} GFLOP/s")  # fmt: skip
     print(f"\nInference latency: {args.model}, median of {args.repeats} calls")
     latency = inference_latency(
         args.model,
