@@ -57,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if run(pip + PREINSTALLED).returncode:
         raise SystemExit("could not install what Colab preinstalls")
     wheels = Path(tempfile.mkdtemp(prefix="medai-wheel-"))
+    leftover = not (ROOT / "build").exists()  # setuptools builds in the checkout; tidy up after it
     built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)])
+    if leftover:
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
     if built.returncode:
         raise SystemExit(f"building the wheel failed:\n{built.stderr[-2000:]}")
     wheel = next(wheels.glob("medai-*.whl"))
