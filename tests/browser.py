@@ -42,11 +42,20 @@ def browser_missing() -> str | None:
 
 
 @contextmanager
-def serve(folder: Path):
-    """The folder on a local HTTP server; yields its base URL."""
+def serve(folder: Path, missing: list[str] | None = None):
+    """The folder on a local HTTP server; yields its base URL. Paths it answered 404 go to ``missing``.
+
+    The server's own record catches requests the browser makes for itself (such as /favicon.ico),
+    which the page's response events do not show and whose console error depends on timing.
+    """
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:  # the test reports what matters
             pass
+
+        def send_error(self, code, message=None, explain=None) -> None:
+            if missing is not None and code == 404:
+                missing.append(unquote(urlparse(self.path).path))
+            super().send_error(code, message, explain)
 
     handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -85,7 +94,9 @@ def check_book(html: Path, screenshots: Path, only: set[str] | None = None) -> d
     screenshots.mkdir(parents=True, exist_ok=True)
     problems: dict[str, list[str]] = {}
     pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and (only is None or p.name in only))
-    with serve(html) as base, sync_playwright() as p:
+    missing: list[str] = []
+    reported = 0  # missing[:reported] are already listed under a page
+    with serve(html, missing) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
         host = urlparse(base).netloc
         for path in pages:
@@ -99,6 +110,8 @@ def check_book(html: Path, screenshots: Path, only: set[str] | None = None) -> d
             page.on("response", lambda r: found.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
             page.goto(base + name, wait_until="networkidle")
             found += [f"broken image {src}" for src in page.evaluate(BROKEN_IMAGES)]
+            found += [f"the server has no {missed}" for missed in missing[reported:]]
+            reported = len(missing)
             raw = RAW_TEX.findall(page.evaluate(VISIBLE_PROSE))
             if raw:
                 found.append(f"untypeset TeX: {sorted(set(raw))}")
@@ -109,6 +122,8 @@ def check_book(html: Path, screenshots: Path, only: set[str] | None = None) -> d
                 problems[name] = found
         problems.update(_search_problems(browser, base))
         browser.close()
+    if missing[reported:]:  # asked for by the search page, or after the page it belongs to was checked
+        problems["(file server)"] = [f"the server has no {missed}" for missed in missing[reported:]]
     return problems
 
 

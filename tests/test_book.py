@@ -112,6 +112,14 @@ def test_concept_graph_is_a_real_figure(html):
     assert (page.parent / pngs[0]).resolve().stat().st_size > 10_000
 
 
+def test_the_site_root_has_a_favicon(html):
+    # The root index.html is a bare redirect without an icon link: browsers fall back to /favicon.ico.
+    from PIL import Image
+
+    with Image.open(html / "favicon.ico") as icon:
+        assert icon.format == "ICO" and icon.size[0] >= 16
+
+
 def test_imaging_chapter_shows_the_recorded_benchmark(html):
     text = (html / "book" / "03_imaging.html").read_text("utf-8")
     assert "medai.core.train.fit" in text and "ONNX Runtime" in text
