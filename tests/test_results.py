@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from medai.appendix.commands import BOOK_BUDGET_SECONDS, BUDGET_SECONDS
-from medai.appendix.executed import NotExecutedError, cached_values, glued
+from medai.appendix.executed import NotExecutedError, cached_values, code_fingerprint, glued
 from medai.appendix.results import ROWS, Row, collect, results_markdown
 from medai.core.errors import InputError
 
@@ -92,6 +92,9 @@ def test_recorded_build_times_cover_every_notebook_within_budget():
     notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert set(record["notebook"]) == notebooks, "record the times after `make book`: python -m medai times --record ..."
     assert record["current"].all(), "some notebooks were not executed since their last change"
+    edited = [name for name, code in zip(record["notebook"], record["code"])
+              if code != code_fingerprint(ROOT / "notebooks" / f"{name}.ipynb")]  # fmt: skip
+    assert not edited, f"edited after their times were recorded (run `make book`): {edited}"
     over = record.loc[record["seconds"] > BUDGET_SECONDS, "notebook"].tolist()
     assert not over, f"over {BUDGET_SECONDS} s in the default profile: {over}"
     assert record["seconds"].sum() <= BOOK_BUDGET_SECONDS

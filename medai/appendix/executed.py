@@ -8,6 +8,7 @@ notebook as it is now: an edited notebook must be executed again before its numb
 from __future__ import annotations
 
 import ast
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -71,8 +72,20 @@ def fresh_values(notebook: Path, profile: str = "default") -> dict[str, float | 
         return glued(nbformat.read(out, as_version=4))
 
 
+def code_fingerprint(notebook: Path) -> str:
+    """The first 12 hex digits of a sha256 over the notebook's code cells: a record of execution
+    times names the code it timed, so a later edit shows the record is stale."""
+    digest = hashlib.sha256()
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code":
+            source = cell.source.encode("utf-8")
+            digest.update(len(source).to_bytes(8, "little") + source)
+    return digest.hexdigest()[:12]
+
+
 def execution_times(notebooks: list[Path], cache_dir: Path = CACHE) -> pd.DataFrame:
-    """Seconds each notebook's cached execution took, when it ran, and whether it matches the source."""
+    """Seconds each notebook's cached execution took, when it ran, whether it matches the source,
+    and the fingerprint of that source's code."""
     cache = _cache(cache_dir)
     rows = []
     for notebook in notebooks:
@@ -82,4 +95,5 @@ def execution_times(notebooks: list[Path], cache_dir: Path = CACHE) -> pd.DataFr
                          "executed": f"{record.created:%Y-%m-%d %H:%M}", "current": True})  # fmt: skip
         except KeyError:
             rows.append({"notebook": notebook.stem, "seconds": float("nan"), "executed": "", "current": False})
+        rows[-1]["code"] = code_fingerprint(notebook)
     return pd.DataFrame(rows)
