@@ -93,7 +93,7 @@ def _measure(args: argparse.Namespace) -> None:
     per_answer = (time.perf_counter() - start) / len(sample)
     print(f"\nIndex: {len(corpus):,} answers. Embedding {len(sample)} of them took {per_answer * 1000:.1f} ms each: "
           f"{per_answer * len(corpus):.0f} s projected for the whole corpus (first start only).\n"
-          f"{'First start (embedding every answer, then' if first_start else 'Start from the cache ('} BM25 index, "
+          f"{'First start (embedding every answer, then the' if first_start else 'Start from the cache (the'} BM25 index, "
           f"tuning the fusion weight, the type classifier and the refusal threshold on the dev questions): "
           f"{started:.1f} s; peak memory {peak_memory_mb():.0f} MB.")  # fmt: skip
     test = corpus[corpus["split"] == "test"]["question"].drop_duplicates()
