@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import os
 import threading
+import zipfile
 from pathlib import Path
 from types import MappingProxyType
 
@@ -198,6 +200,38 @@ def test_download_with_wrong_content_is_discarded(isolated, server):
     _Handler.routes = {"/files/table.csv": (200, b"tampered\n", None)}
     with pytest.raises(ChecksumError, match="discarded"):
         fetch(make_dataset(url), "table.csv")
+    assert leftovers(isolated / "cache") == []
+
+
+def _zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name, content in files.items():
+            bundle.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_file_inside_a_zip_is_taken_out_and_verified(isolated, server):
+    _, url = server
+    archive = url.format(path="bundle.zip")
+    _Handler.routes = {"/files/bundle.zip": (200, _zip_of({"table.csv": GOOD, "other": OTHER}), None)}
+    assert fetch(make_dataset(archive + "#member={path}"), "table.csv").read_bytes() == GOOD
+    assert leftovers(isolated / "cache") == ["table.csv"]
+
+
+@pytest.mark.parametrize(
+    "content, error",
+    [({"elsewhere.csv": GOOD}, "no member 'table.csv'"), ({"table.csv": b"tampered"}, "discarded")],
+    ids=["member-missing", "member-tampered"],
+)
+def test_a_bad_zip_member_leaves_nothing_behind(isolated, server, content, error):
+    _, url = server
+    archive = url.format(path="bundle.zip")
+    _Handler.routes = {"/files/bundle.zip": (200, _zip_of(content), None)}
+    with pytest.raises((DataNotFoundError, ChecksumError), match=error) as caught:
+        fetch(make_dataset(archive + "#member={path}"), "table.csv")
+    if caught.type is DataNotFoundError:
+        assert "the file table.csv inside that zip" in str(caught.value)
     assert leftovers(isolated / "cache") == []
 
 

@@ -98,6 +98,9 @@ def _declare(name: str, **fields) -> DataSet:
     return DataSet(name=name, checksums=_packaged_checksums(name), **fields)
 
 
+_UCI_DIABETES = (
+    "https://archive.ics.uci.edu/static/public/296/diabetes+130-us+hospitals+for+years+1999-2008.zip"
+)
 _PHYSIONET_CITATION = "Goldberger AL et al. PhysioBank, PhysioToolkit, and PhysioNet. Circulation 101(23):e215-e220 (2000)."
 
 _DATASETS = [
@@ -267,6 +270,60 @@ _DATASETS = [
             ),
         ),
         notes="The ARFF file shipped with scikit-survival 0.28.0, unchanged.",
+    ),
+    _declare(
+        "diabetes-130-us-hospitals",
+        chapters=(4, 10),
+        title="Diabetes 130-US hospitals 1999-2008: 101,766 inpatient encounters of 71,518 patients",
+        homepage="https://archive.ics.uci.edu/dataset/296/diabetes+130-us+hospitals+for+years+1999-2008",
+        licence="CC BY 4.0",
+        citation=(
+            "Strack B et al. Impact of HbA1c Measurement on Hospital Readmission Rates. BioMed Research "
+            "International 2014:781670. doi:10.1155/2014/781670; Clore J et al. UCI Machine Learning "
+            "Repository (2014). doi:10.24432/C5230J"
+        ),
+        sources=(
+            # UCI serves the two tables inside one zip (where the mapping file is spelled IDS_).
+            (
+                "IDs_mapping.csv",
+                f"{_UCI_DIABETES}#member=IDS_mapping.csv",
+            ),
+            ("*", f"{_UCI_DIABETES}#member={{path}}"),
+        ),
+        notes=(
+            "Missing values are '?'; 'None' in A1Cresult/max_glu_serum means not measured. "
+            "Several encounters per patient: split by patient_nbr."
+        ),
+    ),
+    _declare(
+        "goemotions",
+        chapters=(7,),
+        title="GoEmotions: 54k Reddit comments, 27 emotions + neutral, official train/dev/test splits",
+        homepage="https://github.com/google-research/google-research/tree/master/goemotions",
+        licence="CC BY 4.0",
+        citation=(
+            "Demszky D et al. GoEmotions: A Dataset of Fine-Grained Emotions. ACL 2020, 4040-4054. "
+            "doi:10.18653/v1/2020.acl-main.372"
+        ),
+        sources=(
+            (
+                "*.tsv",
+                f"{_GH}/monologg/GoEmotions-pytorch/b75f9d3a8b76bc1060687925b04ca98a1b8ea66b/data/original/{{path}}",
+            ),
+            (
+                "emotions.txt",
+                f"{_GH}/amazon-science/Glean/00f7e07e5b6dd1967d15f07a51b066997338f41e/data/goemotions/{{path}}",
+            ),
+            (
+                "ekman_mapping.json",
+                f"{_GH}/google-research/google-research/7c35f3f048c1bbf1416bf12491e4a2e528f2f988/goemotions/data/{{path}}",
+            ),
+            (
+                "sentiment_mapping.json",
+                f"{_GH}/google-research/google-research/b91598b43297db06cca27a29fe2d0442dffea029/goemotions/data/sentiment_dict.json",
+            ),
+        ),
+        notes="The simplified release (labels chosen by at least 2 raters); multi-label.",
     ),
 ]
 

@@ -6,7 +6,8 @@
   Mirrors are read, never written.
 * download: from the declared origin URL into a temporary file beside the target,
   hashed while it streams, renamed into place only when the sha256 matches.
-  ``MEDAI_OFFLINE=1`` skips this step. Each download shows a progress bar.
+  ``MEDAI_OFFLINE=1`` skips this step. A URL ending ``#member=<file>`` names a zip archive:
+  the member is taken out of it and checked instead. Each download shows a progress bar.
 
 Every file is checked against its sha256 before it is handed out; the result is
 remembered per process (keyed on path, size and modification time) so a
@@ -20,6 +21,7 @@ import http.client
 import os
 import tempfile
 import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Iterable
 
@@ -146,10 +148,15 @@ def _not_found(dataset: DataSet, path: str, reason: str) -> DataNotFoundError:
     return DataNotFoundError(
         f"data set {dataset.name!r}: file {path!r} is not available ({reason}).\n"
         f"  looked in: {'; '.join(looked)}\n"
-        f"  download it from {dataset.url(path)}\n"
+        f"  download it from {_describe_url(dataset.url(path))}\n"
         f"  and put it at {cache_dir() / dataset.name / path}\n"
         f"  (or point MEDAI_DATA_MIRROR at a folder that contains {dataset.name}/{path})."
     )
+
+
+def _describe_url(url: str) -> str:
+    archive, _, member = url.partition("#member=")
+    return f"{archive} (the file {member} inside that zip)" if member else url
 
 
 def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) -> None:
@@ -158,7 +165,7 @@ def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) 
         raise _not_found(
             dataset, path, "MEDAI_OFFLINE is set, so nothing is downloaded"
         )
-    url = dataset.url(path)
+    url, _, member = dataset.url(path).partition("#member=")
     expected = dataset.sha256(path)
     created = _missing_folders(target.parent)
     try:
@@ -195,6 +202,8 @@ def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) 
                 raise OSError(
                     f"transfer cut short: {received} of {announced} bytes arrived"
                 )
+        if member:
+            digest = _extract_member(partial, member, url)
         if digest.hexdigest() != expected:
             raise ChecksumError(
                 f"download of {url} has sha256 {digest.hexdigest()}, expected {expected}; it was discarded."
@@ -202,12 +211,32 @@ def _download(dataset: DataSet, path: str, target: Path, keep_bar: bool = True) 
         os.replace(partial, target)
         _remember_verified(target, expected)
     # urllib's URLError is an OSError; a broken HTTP exchange raises HTTPException.
-    except (OSError, http.client.HTTPException, ValueError) as error:
+    except (OSError, http.client.HTTPException, ValueError, zipfile.BadZipFile) as error:
         partial.unlink(missing_ok=True)
         _remove_empty(created)  # a failed download leaves no empty folders behind
         raise _not_found(dataset, path, f"download failed: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _extract_member(archive: Path, member: str, url: str) -> "hashlib._Hash":
+    """Replace the downloaded zip ``archive`` by its file ``member``; return the member's sha256."""
+    digest = hashlib.sha256()
+    unpacked = archive.with_name(archive.name + ".member")
+    try:
+        with zipfile.ZipFile(archive) as bundle, unpacked.open("wb") as out:
+            try:
+                source = bundle.open(member)
+            except KeyError:
+                raise OSError(f"{url} has no member {member!r}") from None
+            with source:
+                while block := source.read(_CHUNK):
+                    digest.update(block)
+                    out.write(block)
+        os.replace(unpacked, archive)
+    finally:
+        unpacked.unlink(missing_ok=True)
+    return digest
 
 
 def _missing_folders(folder: Path) -> list[Path]:
