@@ -1,0 +1,40 @@
+"""A frozen evaluation set for the assistant's triage, written by someone who had not read its code.
+
+543 invented messages (``data/triage_eval.tsv``): emergencies, crises and urgent problems said in
+lay words, typos, the third person, long stories and 11 languages, beside ordinary questions,
+feelings, denied signs, past history, off-topic requests, prompt injections and requests for a
+personal dose or diagnosis. It was written from a description of these kinds before any rule,
+training message or threshold of the new triage existed, and frozen (its sha256 is pinned in
+``tests/test_triage.py``). It is only scored, once, never used to choose anything.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .bundle import DataBundle
+from .errors import DataError
+from .written import packaged_text, tab_rows, written_credits
+
+ROUTES = ("crisis", "emergency", "urgent", "none")
+EVAL_FILE = "triage_eval.tsv"
+
+
+def load_triage_evaluation() -> DataBundle:
+    """The frozen set: ``data`` the messages, ``target`` the route each needs, ``frame`` route,
+    kind, language, feeling (whether a person would acknowledge an emotion) and message."""
+    rows = tab_rows(packaged_text(EVAL_FILE), 5, EVAL_FILE, first_in=ROUTES)
+    frame = pd.DataFrame(rows, columns=["route", "kind", "language", "feeling", "message"])
+    if not frame["feeling"].isin(["yes", "no"]).all():
+        raise DataError(f"{EVAL_FILE}: the feeling column must be yes or no")
+    frame["feeling"] = frame["feeling"] == "yes"
+    return DataBundle(
+        name="triage-evaluation",
+        data=frame["message"].tolist(),
+        target=frame["route"].to_numpy(),
+        target_names=ROUTES,
+        frame=frame,
+        description=f"{len(frame)} messages written outside the project for a frozen triage test: "
+        + ", ".join(f"{(frame['route'] == r).sum()} {r}" for r in ROUTES),
+        **written_credits(EVAL_FILE),
+    )
