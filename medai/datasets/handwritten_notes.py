@@ -102,3 +102,22 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
         f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
         **written_credits(file),
     )
+
+
+def load_deid_evaluation() -> DataBundle:
+    """68 documents written outside the project (dictations, HL7 and CSV exports, DICOM dumps,
+    bilingual notes, faxes, OCR-scanned forms, letters) with every identifier marked: a frozen
+    de-identification test, written before any rule was tuned on it and only ever scored."""
+    file = "deid_eval.txt"
+    pairs = parse_marked_notes(packaged_text(file), source=file)
+    notes = [note for _, note in pairs]
+    return DataBundle(
+        name="deid-evaluation",
+        data=notes,
+        target=[note.phi for note in notes],
+        target_names=PHI_CATEGORIES,
+        frame=pd.DataFrame([h for h, _ in pairs]),
+        description=f"{len(notes)} documents written outside the project for a frozen de-identification "
+        f"test, {sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        **written_credits(file),
+    )
