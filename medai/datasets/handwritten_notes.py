@@ -24,8 +24,9 @@ _MARK = re.compile(r"\[\[(?P<kind>[A-Z]+):(?P<text>[^\]]+)\]\]")
 _HEADER = re.compile(r"^=== (?P<id>\w+) \| (?P<style>[^|]+?) \| (?P<split>\w+)$")
 
 
-def parse_marked_notes(text: str, source: str = "input") -> list[tuple[dict, Note]]:
-    """Notes in the ``=== id | style | split`` format with ``[[TYPE:text]]`` marks: (header, note) pairs."""
+def parse_marked_notes(text: str, source: str = "input", splits: tuple[str, ...] = SPLITS) -> list[tuple[dict, Note]]:
+    """Notes in the ``=== id | style | split`` format with ``[[TYPE:text]]`` marks: (header, note) pairs;
+    every split must be one of ``splits``."""
     notes: list[tuple[dict, Note]] = []
     header, body = None, []
 
@@ -46,9 +47,9 @@ def parse_marked_notes(text: str, source: str = "input") -> list[tuple[dict, Not
                     f"{source}, line {number}: expected '=== id | style | split', got {line!r}"
                 )
             header = match.groupdict()
-            if header["split"] not in SPLITS:
+            if header["split"] not in splits:
                 raise DataError(
-                    f"{source}, line {number}: split must be one of {SPLITS}"
+                    f"{source}, line {number}: split must be one of {splits}"
                 )
             body = []
         elif header is not None:
@@ -109,7 +110,7 @@ def load_deid_evaluation() -> DataBundle:
     bilingual notes, faxes, OCR-scanned forms, letters) with every identifier marked: a frozen
     de-identification test, written before any rule was tuned on it and only ever scored."""
     file = "deid_eval.txt"
-    pairs = parse_marked_notes(packaged_text(file), source=file)
+    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("eval",))
     notes = [note for _, note in pairs]
     return DataBundle(
         name="deid-evaluation",
