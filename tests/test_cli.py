@@ -195,7 +195,7 @@ def test_chat_reads_messages_until_quit_and_never_fails_on_odd_input():
     assert len(replies) == 6  # one per message before "quit"
     problems = [r["problem"] for r in replies]
     assert problems[1] == "the message is empty" and problems[2] == "the message has no words"
-    assert "50,000 characters" in problems[3] and problems[4] == "I can answer in English only"
+    assert "50,000 characters" in problems[3] and problems[4] == "I can answer health questions in English only"
     injection = replies[5]  # NIH text with its source, or a refusal: never anything else
     assert injection["abstained"] or injection["url"].startswith("http")
 

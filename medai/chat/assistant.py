@@ -1,6 +1,12 @@
-"""The assistant: triage first, then retrieval, then an answer from the NIH text or a polite refusal.
+"""The assistant: triage first, then input checks, then retrieval, then an answer or a refusal.
 
-Every reply is either fixed text written here (emergency, refusal, input problems) or a passage
+Every message is triaged before anything else, whatever its length or language: a crisis, an
+emergency or an urgent problem gets a fixed text (``safety``). Then come the input checks, a
+request for a personal dose or diagnosis, the scope check and the confidence check, each refusal
+saying its true reason and ending with what to do in an emergency. A feeling is acknowledged only
+when the emotion classifier (``emotion``) finds one.
+
+Every reply is either fixed text written here (crisis, emergency, urgent, refusal, input problems) or a passage
 from MedQuAD with its source (or a rewording of it whose every sentence the passage supports),
 so no instruction hidden in a message can make it say anything else. ``Reply`` is what the notebook shows and what ``python -m medai chat --json`` prints.
 """
@@ -16,19 +22,37 @@ import pandas as pd
 from .abstain import risk_controlled_threshold
 from .grounding import grounded, topic_words
 from .intent import rerank_by_type
+from .emotion import FEELINGS
 from .scope import closest_similarity, scope_floor
-from .triage import EMERGENCY_MESSAGE, SUPPORT_MESSAGE, triage
+from .safety import safety_text
+from .triage import triage
 
 DISCLAIMER = "This is general information from the NIH, not medical advice; ask a clinician about your own case."
 DECLINE = (
     "I can only answer questions about diseases, tests and treatments that NIH health pages cover, "
-    "and I did not find a reliable answer to this one. Please ask a doctor or pharmacist."
+    "and I am not confident I found the right answer to this one. Please ask a doctor or pharmacist."
 )
 OUT_OF_SCOPE = (
-    "I can only answer questions about health topics that NIH pages cover, and this one seems to be "
-    "about something else. For a health worry, please ask a doctor or pharmacist."
+    "I can only answer questions about health topics that NIH pages cover, and this one does not "
+    "seem to be about health. For a health worry, please ask a doctor or pharmacist."
+)
+PERSONAL = (
+    "I cannot tell you your own dose or diagnosis: that needs a clinician who knows your history. "
+    "Please ask your doctor or pharmacist; I can explain a condition or a medicine in general."
+)
+ACKNOWLEDGEMENT = {
+    "worry": "It is understandable to feel worried about this.",
+    "sadness": "I'm sorry you are going through this.",
+}
+URGENT_PAGE = "Meanwhile, this NIH page may help:"
+# A request for one's own dose or diagnosis (a reader can check these few phrases).
+_PERSONAL = re.compile(
+    r"\b(how (much|many)\b[^.?!]{0,40}\b(should|can|do|must) i (take|give|use)|(can|should) i (double|increase|"
+    r"lower|stop|skip|take more)|what dose should|my dose|do i have|have i got|is (it|this|my \w+) (cancer|serious)|"
+    r"what('s| is) wrong with me|diagnose (me|my))\b"
 )
 MAX_CHARACTERS = 2000
+ENGLISH_ONLY = "I can answer health questions in English only"
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -42,14 +66,20 @@ class Reply:
     focus: str | None = None
     confidence: float | None = None
     abstained: bool = False
-    emergency: bool = False
-    distress: bool = False
+    route: str = "none"  # crisis, emergency, urgent or none (triage)
+    language: str = "en"
+    feelings: list = field(default_factory=list)  # acknowledged feelings (emotion classifier)
     problem: str | None = None  # what was wrong with the input, if anything
     generated: bool = False  # the text is SmolLM2's rewording (every sentence checked against the source)
     scores: dict = field(default_factory=dict)
 
+    @property
+    def emergency(self) -> bool:
+        """Whether the reply is crisis or emergency information."""
+        return self.route in ("crisis", "emergency")
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "emergency": self.emergency}
 
 
 def check_message(message) -> str | None:
@@ -64,8 +94,13 @@ def check_message(message) -> str | None:
     if not letters:
         return "the message has no words"
     if sum(c.isascii() for c in letters) / len(letters) < 0.5:
-        return "I can answer in English only"
+        return ENGLISH_ONLY
     return None
+
+
+def closing(text: str, language: str = "en") -> str:
+    """A reply that is not an answer, ending with what to do in an emergency."""
+    return f"{text}\n\n{safety_text('emergency_line', language)}"
 
 
 def first_sentences(text: str, limit: int = 600) -> str:
@@ -91,8 +126,9 @@ class Assistant:
     """
 
     def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float = np.inf, intent=None,
-                 rewriter=None) -> None:  # fmt: skip
+                 rewriter=None, detector=None, emotions=None) -> None:  # fmt: skip
         self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
+        self.detector, self.emotions = detector, emotions  # triage_model.TriageDetector, emotion.EmotionClassifier
         self.threshold, self.intent, self.rewriter = float(threshold), intent, rewriter
         self.floor = -np.inf  # no scope check until calibrate_scope
         self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()
@@ -128,34 +164,63 @@ class Assistant:
         return closest_similarity(self.dense, questions) >= self.floor
 
     def answer(self, message) -> Reply:
+        if not isinstance(message, str):
+            problem = check_message(message)
+            return Reply(closing(f"Sorry, {problem}."), abstained=True, problem=problem)
+        flags = triage(message, self.detector)
+        language, scores = flags.language, {"triage": flags.scores, "rule": flags.category}
+        if flags.escalated:
+            text = safety_text(flags.route, language)
+            text = closing(text, language) if flags.route == "crisis" else text
+            return Reply(text, route=flags.route, language=language, scores=scores)
         problem = check_message(message)
+        if problem is None and language != "en":
+            problem = ENGLISH_ONLY  # the corpus and the checks are English: say so in the reader's language
         if problem is not None:
-            return Reply(f"Sorry, {problem}. Please type a short health question in English.",
-                         abstained=True, problem=problem)  # fmt: skip
-        flags = triage(message)
-        if flags.emergency:
-            return Reply(EMERGENCY_MESSAGE, emergency=True, distress=flags.distress,
-                         scores={"red_flag": flags.category})  # fmt: skip
-        lead = SUPPORT_MESSAGE + "\n\n" if flags.distress else ""
+            said = safety_text("urgent", language) + "\n\n" if flags.route == "urgent" else ""
+            reason = safety_text("english_only", language) if problem == ENGLISH_ONLY else f"Sorry, {problem}."
+            return Reply(closing(said + reason, language), abstained=True, problem=problem, route=flags.route,
+                         language=language, scores=scores)  # fmt: skip
+        feelings = self.emotions.feelings(self.dense.query_vectors([message])) if self.emotions is not None else []
+        lead = ACKNOWLEDGEMENT[FEELINGS[feelings[0]]] + " " if feelings else ""
+        details = dict(route=flags.route, language=language, feelings=feelings)
+        if flags.route == "urgent":
+            return self._urgent(message, lead, scores, details)
+        if _PERSONAL.search(message.lower()):
+            return Reply(closing(lead + PERSONAL), abstained=True, scores=scores, **details)
         closest = float(closest_similarity(self.dense, [message])[0])
         if closest < self.floor:
-            return Reply(lead + OUT_OF_SCOPE, abstained=True, distress=flags.distress,
-                         scores={"closest_similarity": closest})  # fmt: skip
-        ids, scores = self.rank([message])
-        best, confidence = int(ids[0, 0]), float(scores[0])
+            return Reply(closing(lead + OUT_OF_SCOPE), abstained=True,
+                         scores={**scores, "closest_similarity": closest}, **details)  # fmt: skip
+        ids, confidence_of = self.rank([message])
+        best, confidence = int(ids[0, 0]), float(confidence_of[0])
         if confidence < self.threshold:
-            return Reply(lead + DECLINE, confidence=confidence, abstained=True, distress=flags.distress)
+            return Reply(closing(lead + DECLINE), confidence=confidence, abstained=True, scores=scores, **details)
         row = self.corpus.iloc[best]
         passage = first_sentences(row["answer"])
-        body, used_draft, details = passage, False, {"doc_id": best, "qtype": row["qtype"]}
+        body, used_draft = passage, False
+        scores.update(doc_id=best, qtype=row["qtype"])
         if self.rewriter is not None:
             draft = self.rewriter.rewrite(message, passage)
             used_draft, _ = grounded(draft, passage, names=self.names)
-            details.update(draft=draft, grounded=used_draft)
+            scores.update(draft=draft, grounded=used_draft)
             body = draft if used_draft else passage
+        lead = lead + "Here is what the NIH says:\n\n" if lead else ""
         text = f"{lead}{body}\n\nSource: {row['source']}, {row['url']}\n{DISCLAIMER}"
         return Reply(text, source=row["source"], url=row["url"], focus=row["focus"], confidence=confidence,
-                     distress=flags.distress, generated=used_draft, scores=details)  # fmt: skip
+                     generated=used_draft, scores=scores, **details)  # fmt: skip
+
+    def _urgent(self, message: str, lead: str, scores: dict, details: dict) -> Reply:
+        """The urgent text, and the NIH page the assistant would answer with, if it is confident."""
+        text = lead + safety_text("urgent", "en")
+        source = url = None
+        if closest_similarity(self.dense, [message])[0] >= self.floor:
+            ids, confidence_of = self.rank([message])
+            if confidence_of[0] >= self.threshold:
+                row = self.corpus.iloc[int(ids[0, 0])]
+                source, url = row["source"], row["url"]
+                text += f"\n\n{URGENT_PAGE} {row['focus']} ({source}, {url})"
+        return Reply(text, source=source, url=url, abstained=True, scores=scores, **details)
 
 
 def answer_groups(corpus: pd.DataFrame) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 ``load_assistant`` makes the choices chapter 7 makes and measures: topics split by focus; the
 dense weight of the hybrid, the refusal threshold and the scope floor chosen on the ``dev``
-topics; the question-type classifier trained on ``tune`` topics. Embedding 16,000 answers takes minutes on
+topics; the question-type classifier trained on ``tune`` topics; the triage detector and the emotion
+classifier from ``safety_models``. Embedding 16,000 answers takes minutes on
 two cores, so those vectors are cached on disk (``embedding_cache``), as are the question
 vectors used for tuning; later starts take seconds. ``python -m medai chat`` starts here.
 """
@@ -17,6 +18,7 @@ from .assistant import Assistant, answer_groups
 from .corpus import answer_corpus, focus_split, topic_slice
 from .embedding_cache import cached_embeddings
 from .intent import train_intent_classifier
+from .safety_models import train_emotions, train_triage
 from .retrieval import BM25Retriever, DenseRetriever, HybridRetriever, tune_dense_weight
 
 MODEL = "all-MiniLM-L6-v2"
@@ -69,7 +71,12 @@ def load_assistant(
     answers = corpus["answer_id"].to_numpy()
     weight, _ = tune_dense_weight(bm25, dense, dev["question"], dev["answer_id"], answers)
     classifier = train_intent_classifier(dense.query_vectors(tune["question"].tolist()), tune["qtype"], seed=seed)
-    assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier)
+    triage = train_triage(seed=seed)
+    say(f"triage detector trained; danger threshold {triage.detector.threshold:.3f} from "
+        f"{len(triage.validation):,} validation messages")  # fmt: skip
+    emotions = train_emotions(seed=seed)
+    assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier,
+                          detector=triage.detector, emotions=emotions)  # fmt: skip
     threshold = assistant.calibrate(dev["question"], answer_groups(dev), target=target, confidence=confidence)
     floor = assistant.calibrate_scope(dev["question"], miss_rate=SCOPE_MISS_RATE)
     if np.isfinite(threshold):

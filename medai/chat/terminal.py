@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true",
         help="print each answer as one JSON object (reply, source, url, confidence, abstained, "
-        "emergency, distress, problem, generated, scores)",
+        "route, language, feelings, emergency, problem, generated, scores: the triage detector's per-route probabilities)",
     )  # fmt: skip
     parser.add_argument(
         "--generate", action="store_true",

@@ -1,0 +1,85 @@
+"""The assistant's two learned safety models, trained the way chapter 7 trains them.
+
+``train_triage`` fits the triage detector on the training messages (a typo-augmented copy
+added), holding out a stratified validation share on which the danger threshold is chosen for
+the target sensitivity. ``train_emotions`` fits the GoEmotions classifier on a sample of the
+training split with thresholds from ``dev``; its weights are cached as an ``.npz`` (no pickle),
+keyed by the texts it learned from, so later starts read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .embedding_cache import cached_embeddings, embedding_key
+from .emotion import EmotionClassifier, train_emotion_classifier
+from .triage_model import DANGER, TriageDetector, danger_threshold, embed_windows, train_triage_detector, typo_variant
+from .triage_rules import normalise
+
+MODEL = "all-MiniLM-L6-v2/64"
+SENSITIVITY = 0.98  # of crisis + emergency validation messages, chosen before any evaluation
+TRIAGE_C = 4.0  # chosen on the validation messages among 1, 4 and 16
+EMOTION_C = 1.0  # chosen on GoEmotions dev among 0.3, 1 and 3
+
+
+def embed(texts) -> np.ndarray:
+    """MiniLM vectors of normalised texts, from the embedding cache when seen before."""
+    return cached_embeddings([normalise(t) for t in texts], embed_windows, MODEL)[0]
+
+
+@dataclass
+class TriageTraining:
+    """The fitted detector and its validation messages with their scores."""
+
+    detector: TriageDetector
+    validation: pd.DataFrame  # route, message, language, and one column per score
+
+
+def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITIVITY, c: float = TRIAGE_C) -> TriageTraining:
+    """Fit on the training messages outside the validation share; set the danger threshold there."""
+    from ..datasets.triage_training import load_triage_training, validation_split
+
+    frame = load_triage_training().frame
+    held = validation_split(frame, share, seed=seed)
+    train, validation = frame[~held], frame[held].reset_index(drop=True)
+    rng = random.Random(seed)
+    train = pd.concat([train, train.assign(message=[typo_variant(m, rng) for m in train["message"]])], ignore_index=True)
+    detector = train_triage_detector(train["message"], train["route"], vectors=embed(train["message"]), c=c, seed=seed)
+    scores = pd.DataFrame([detector.scores(m) for m in validation["message"]])
+    detector.threshold = danger_threshold(scores["danger"], validation["route"].isin(DANGER), sensitivity)
+    return TriageTraining(detector, pd.concat([validation, scores], axis=1))
+
+
+def goemotions_sample(train_size: int | None, seed: int = 0):
+    """``train_size`` GoEmotions training comments drawn at random (None: all 43,410), and ``dev``."""
+    from ..datasets.goemotions import load_goemotions
+
+    train, dev = load_goemotions("train"), load_goemotions("dev")
+    if train_size is not None and train_size < len(train):
+        train = train.subset(np.sort(np.random.default_rng(seed).choice(len(train), train_size, replace=False)))
+    return train, dev
+
+
+def train_emotions(train_size: int | None = 6000, seed: int = 0) -> EmotionClassifier:
+    """The GoEmotions classifier on ``train_size`` training comments, thresholds from ``dev``."""
+    from ..datasets import cache_dir
+
+    train, dev = goemotions_sample(train_size, seed)
+    key = hashlib.sha256(f"{embedding_key(train.data + dev.data, MODEL)}/{EMOTION_C}/{seed}".encode()).hexdigest()
+    file = cache_dir() / "models" / f"emotions-{key[:20]}.npz"
+    if file.is_file():
+        with np.load(file, allow_pickle=False) as saved:
+            return EmotionClassifier(tuple(saved["names"]), saved["coef"], saved["intercept"], saved["thresholds"])
+    classifier = train_emotion_classifier(embed(train.data), train.target, embed(dev.data), dev.target,
+                                          train.target_names, c=EMOTION_C, seed=seed)  # fmt: skip
+    file.parent.mkdir(parents=True, exist_ok=True)
+    partial = file.with_suffix(".part.npz")
+    np.savez(partial, names=np.array(classifier.names), coef=classifier.coef, intercept=classifier.intercept,
+             thresholds=classifier.thresholds)  # fmt: skip
+    partial.replace(file)
+    return classifier

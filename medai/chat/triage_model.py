@@ -1,0 +1,126 @@
+"""A learned triage detector: crisis / emergency / urgent / none from what a message says.
+
+Two views of the text feed one multinomial logistic regression: character n-grams (robust to
+typos, and they read Chinese and Spanish) and frozen MiniLM sentence embeddings (paraphrases).
+A long message is read a sentence at a time as well as whole, and each route keeps its highest
+probability, so an emergency buried in a story still counts. One threshold on the probability of
+danger (crisis + emergency) is chosen on validation messages for a target sensitivity; the rest
+of the decision is the most probable route.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..core.errors import InputError
+from .triage_rules import ROUTES, normalise, sentences
+
+DANGER = ("crisis", "emergency")
+QUERY_LENGTH = 64  # word pieces MiniLM reads of each window
+
+
+def embed_windows(texts: list[str]) -> np.ndarray:
+    """MiniLM vectors (no progress bar: the assistant embeds a few windows per message)."""
+    from ..text.transformer import sentence_embeddings
+
+    return sentence_embeddings(texts, max_length=QUERY_LENGTH, progress=False)
+
+
+def windows(message: str, most: int = 12) -> list[str]:
+    """The texts a message is scored on: the whole message, then (when it has several sentences)
+    each sentence and each pair of neighbours, at most ``most`` in all."""
+    whole = normalise(message)
+    parts = sentences(message)
+    if len(parts) < 2:
+        return [whole]
+    pairs = [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+    return [whole, *parts, *pairs][:most]
+
+
+@dataclass
+class TriageDetector:
+    """Character n-grams + MiniLM -> logistic regression over ``ROUTES``, and a danger threshold."""
+
+    vectorizer: TfidfVectorizer
+    model: LogisticRegression
+    threshold: float = 0.5
+    embed: object = field(default=embed_windows, repr=False)
+
+    def _features(self, texts: list[str], vectors: np.ndarray | None = None):
+        grams = self.vectorizer.transform(texts)
+        vectors = self.embed(texts) if vectors is None else vectors
+        return sparse.hstack([grams, sparse.csr_matrix(vectors)]).tocsr()
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """(n, 4) probabilities of the routes, each text read whole."""
+        columns = [list(self.model.classes_).index(r) for r in ROUTES]
+        return self.model.predict_proba(self._features(list(texts), vectors))[:, columns]
+
+    def scores(self, message: str) -> dict[str, float]:
+        """Each route's highest probability over the message's windows, and ``danger``."""
+        p = self.probabilities(windows(message))
+        best = dict(zip(ROUTES, p.max(axis=0).round(4).tolist()))
+        best["danger"] = round(float((p[:, 0] + p[:, 1]).max()), 4)
+        return best
+
+    def route(self, scores: dict[str, float]) -> str:
+        """Crisis or emergency (the likelier) when danger reaches the threshold, else the
+        likelier of urgent and none."""
+        if scores["danger"] >= self.threshold:
+            return "crisis" if scores["crisis"] >= scores["emergency"] else "emergency"
+        return "urgent" if scores["urgent"] > scores["none"] else "none"
+
+
+def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: float = 4.0,
+                          seed: int = 0, embed=embed_windows) -> TriageDetector:  # fmt: skip
+    """Fit the detector on labelled messages (``vectors``: their MiniLM embeddings, if at hand)."""
+    texts, routes = [normalise(t) for t in texts], np.asarray(routes)
+    if len(texts) != len(routes) or not len(texts):
+        raise InputError(f"need one route per message, got {len(texts)} and {len(routes)}")
+    unknown = sorted(set(routes) - set(ROUTES))
+    if unknown or set(routes) != set(ROUTES):
+        raise InputError(f"routes must cover exactly {ROUTES}; unknown {unknown}")
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    vectorizer.fit(texts)
+    detector = TriageDetector(vectorizer, LogisticRegression(C=c, max_iter=3000, class_weight="balanced",
+                                                             random_state=seed), embed=embed)  # fmt: skip
+    detector.model.fit(detector._features(texts, vectors), routes)
+    return detector
+
+
+def danger_threshold(danger: np.ndarray, is_danger: np.ndarray, sensitivity: float = 0.98) -> float:
+    """The highest threshold on the danger score that flags at least ``sensitivity`` of the
+    dangerous validation messages."""
+    danger, is_danger = np.asarray(danger, dtype=float), np.asarray(is_danger, dtype=bool)
+    if not is_danger.any():
+        raise InputError("no dangerous messages to choose a threshold on")
+    positives = np.sort(danger[is_danger])
+    missed = int(np.floor((1 - sensitivity) * len(positives) + 1e-9))  # how many may fall below
+    return float(positives[missed])
+
+
+_NEIGHBOURS = {c: n for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm") for c, n in zip(row, row[1:] + row[-2])}
+
+
+def typo_variant(text: str, rng: random.Random) -> str:
+    """The text as typed in a hurry: lower case or not, no final punctuation, and one or two
+    letters dropped, doubled, swapped or hit beside on the keyboard (a training augmentation)."""
+    chars = list(text.lower() if rng.random() < 0.6 else text)
+    letters = [i for i, c in enumerate(chars) if c.isascii() and c.isalpha()]
+    for i in rng.sample(letters, min(len(letters), rng.choice([1, 2]))):
+        kind = rng.choice(["drop", "double", "swap", "near"])
+        if kind == "drop":
+            chars[i] = ""
+        elif kind == "double":
+            chars[i] *= 2
+        elif kind == "swap" and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif kind == "near":
+            chars[i] = _NEIGHBOURS.get(chars[i].lower(), chars[i])
+    return "".join(chars).rstrip(".!?")
