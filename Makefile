@@ -24,6 +24,10 @@ endif
 # Kernels must use the inline backend, or notebooks display no figures.
 unexport MPLBACKEND
 
+# The book and its checks are strict: a false claim stops the notebook (a reader's own run only warns).
+# Exported, so every notebook kernel these recipes start (jupyter-book, papermill) inherits it.
+book test gpu-check: export MEDAI_STRICT_CLAIMS := 1
+
 .PHONY: book results test venv clean gpu-check colab-check
 
 venv: $(VENV)/.installed
