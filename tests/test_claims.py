@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import warnings
@@ -11,7 +12,10 @@ import nbformat
 import numpy as np
 import papermill
 import pytest
+from claim_notebooks import claim_notebook
 
+from medai.appendix import claims_sweep
+from medai.appendix.executed import code_fingerprint
 from medai.core.claims import RECORD_ENV, STRICT_ENV, ClaimError, ClaimWarning, Prose
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,27 +116,13 @@ def test_recording_writes_one_json_line_per_checked_claim_and_never_raises(reade
     assert lines[1]["values"] == {"loss": "nan", "curve": "array([0, 1, 2])", "table": {"a": [1, [2, 3]]}}
 
 
-def _claim_notebook(tmp_path: Path) -> Path:
-    """A two-cell notebook whose one claim is false in the default profile."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    parameters = nbformat.v4.new_code_cell('profile = "default"')
-    parameters.metadata["tags"] = ["parameters"]
-    check = nbformat.v4.new_code_cell(
-        "from medai.core.claims import Prose\n"
-        "prose = Prose(profile)\n"
+def test_a_notebook_with_a_false_claim_warns_for_a_reader_and_fails_when_strict(reader, tmp_path):
+    path = claim_notebook(
+        tmp_path / "claim.ipynb",
         "accuracy = prose.glue('accuracy', 0.81)\n"
         "prose.claim('accuracy is above 90%', accuracy > 0.9, accuracy=accuracy)\n"
-        "print('carried on')"
+        "print('carried on')",
     )
-    notebook.cells = [parameters, check]
-    path = tmp_path / "claim.ipynb"
-    nbformat.write(notebook, path)
-    return path
-
-
-def test_a_notebook_with_a_false_claim_warns_for_a_reader_and_fails_when_strict(reader, tmp_path):
-    path = _claim_notebook(tmp_path)
     out = tmp_path / "reader.ipynb"
     papermill.execute_notebook(str(path), str(out), progress_bar=False)
     outputs = json.dumps(nbformat.read(out, as_version=4).cells[-1].outputs)
@@ -145,6 +135,44 @@ def test_a_notebook_with_a_false_claim_warns_for_a_reader_and_fails_when_strict(
     papermill.execute_notebook(
         str(path), str(tmp_path / "smoke.ipynb"), parameters={"profile": "smoke"}, progress_bar=False
     )
+
+
+# --- python -m medai claims: each notebook at several seeds (tiny notebooks, seconds) ----------
+
+
+def test_the_seed_sweep_records_every_claim_and_reports_a_failed_run(reader, tmp_path):
+    reader.setenv(STRICT_ENV, "1")  # recording never stops on a false claim, even when strict
+    below = claim_notebook(tmp_path / "01_below.ipynb", "prose.claim('the seed is below 2', seed < 2, seed=seed)")
+    broken = claim_notebook(tmp_path / "02_broken.ipynb",
+                            "prose.claim('always', True)\nif seed == 1:\n    raise ValueError('no data for seed 1')")  # fmt: skip
+    rows = claims_sweep.sweep([below, broken], seeds=[0, 1, 2], workers=2)
+    claims = [(r["notebook"], r["seed"], r["sentence"], r["held"]) for r in rows if r["held"] != ""]
+    assert claims == [("01_below", 0, "the seed is below 2", True), ("01_below", 1, "the seed is below 2", True),
+                      ("01_below", 2, "the seed is below 2", False), ("02_broken", 0, "always", True),
+                      ("02_broken", 1, "always", True), ("02_broken", 2, "always", True)]  # fmt: skip
+    assert json.loads(rows[2]["values"]) == {"seed": 2}
+    failed = [r for r in rows if r["held"] == ""]
+    assert [(r["notebook"], r["seed"]) for r in failed] == [("02_broken", 1)]
+    assert failed[0]["error"] == "ValueError: no data for seed 1"
+    assert {r["fingerprint"] for r in rows if r["notebook"] == "01_below"} == {code_fingerprint(below)}
+    text = "\n".join(claims_sweep.summary(rows, [below, broken], [0, 1, 2]))
+    assert "01_below: 1 claims per seed, 1 false" in text and "false at seed 2: the seed is below 2" in text
+    assert "02_broken: 1 claims per seed, failed at seed 1" in text  # claimed before it failed
+
+
+def test_the_sweep_writes_its_csv_and_fails_only_on_a_false_claim_or_a_failed_run(reader, tmp_path, capsys):
+    holds = claim_notebook(tmp_path / "01_holds.ipynb", "prose.claim('seeds are small', seed < 9, seed=seed)")
+    out = tmp_path / "record" / "claims.csv"
+    claims_sweep.run([holds], seeds=[0, 1], workers=1, out=out)
+    assert "01_holds: 1 claims per seed, all hold" in capsys.readouterr().out
+    with out.open() as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == claims_sweep.COLUMNS
+    assert [(r["seed"], r["held"], r["error"]) for r in rows] == [("0", "True", ""), ("1", "True", "")]
+    falls = claim_notebook(tmp_path / "02_falls.ipynb", "prose.claim('the seed is 0', seed == 0, seed=seed)")
+    with pytest.raises(claims_sweep.ClaimsFailedError, match="1 false claims and 0 failed runs"):
+        claims_sweep.run([falls], seeds=[0, 1], workers=2, out=out)
+    assert "False" in out.read_text()  # written before it fails
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
