@@ -175,6 +175,17 @@ def test_the_sweep_writes_its_csv_and_fails_only_on_a_false_claim_or_a_failed_ru
     assert "False" in out.read_text()  # written before it fails
 
 
+def test_parallel_runs_share_the_cores_unless_the_caller_chose_a_thread_count(reader, tmp_path):
+    reader.delenv("OMP_NUM_THREADS", raising=False)
+    reader.setattr(claims_sweep.os, "cpu_count", lambda: 8)
+    env = claims_sweep._environment(Path("05_genomics.ipynb"), 2, tmp_path / "r.jsonl", workers=4)
+    assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "2"
+    assert (env["MEDAI_NOTEBOOK"], env["MEDAI_SEED"], env[RECORD_ENV]) == ("05_genomics", "2", str(tmp_path / "r.jsonl"))
+    assert claims_sweep._environment(Path("x.ipynb"), 0, tmp_path, workers=16)["OMP_NUM_THREADS"] == "1"
+    reader.setenv("OMP_NUM_THREADS", "3")
+    assert claims_sweep._environment(Path("x.ipynb"), 0, tmp_path, workers=4)["OMP_NUM_THREADS"] == "3"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_pasted_number_is_glued_once_in_its_notebook(notebook):
     names = glued_names(notebook)

@@ -97,12 +97,21 @@ def _recorded(record: Path) -> list[dict]:
     return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_notebook(notebook: Path, seed: int, folder: Path, fingerprint: str) -> list[Row]:
-    """Run ``notebook`` at ``seed`` (default profile) into ``folder``; one row per checked claim,
-    plus one row with the error (``held`` empty) when the run failed."""
+def _environment(notebook: Path, seed: int, record: Path, workers: int) -> dict[str, str]:
+    """The kernel's environment: where to record claims, which notebook and seed, and a share of
+    the cores. Each kernel's torch and BLAS would otherwise start one thread per core, and
+    ``workers`` kernels would fight over them (an explicit OMP_NUM_THREADS is kept)."""
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    shares = {k: os.environ.get(k, threads) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    return {**os.environ, **shares, RECORD_ENV: str(record), NOTEBOOK_ENV: notebook.stem, SEED_ENV: str(seed)}
+
+
+def run_notebook(notebook: Path, seed: int, folder: Path, fingerprint: str, workers: int = 1) -> list[Row]:
+    """Run ``notebook`` at ``seed`` (default profile) into ``folder`` beside ``workers - 1`` other
+    runs; one row per checked claim, plus one row with the error (``held`` empty) if the run failed."""
     name = f"{notebook.stem}.seed{seed}"
     executed, record = folder / f"{name}.ipynb", folder / f"{name}.jsonl"
-    env = {**os.environ, RECORD_ENV: str(record), NOTEBOOK_ENV: notebook.stem, SEED_ENV: str(seed)}
+    env = _environment(notebook, seed, record, workers)
     command = [sys.executable, "-m", "papermill", str(notebook), str(executed), "-p", "profile", "default",
                "-p", "seed", str(seed), "--cwd", str(notebook.parent), "-k", "python3", "--no-progress-bar"]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -134,7 +143,7 @@ def sweep(notebooks: list[Path], seeds: list[int], workers: int) -> list[Row]:
 
         def one(job: tuple[Path, int]) -> list[Row]:
             start = time.perf_counter()
-            rows = run_notebook(job[0], job[1], Path(tmp), fingerprints[job[0]])
+            rows = run_notebook(job[0], job[1], Path(tmp), fingerprints[job[0]], min(workers, len(jobs)))
             print(_progress(*job, rows, time.perf_counter() - start), file=sys.stderr, flush=True)
             return rows
 
