@@ -4,6 +4,7 @@
 # make gpu-check - on a CUDA machine: every notebook in its full profile and the GPU benchmark, one report
 # make colab-check - a fresh venv as on Colab, each notebook's own install line (local wheel), smoke runs
 # make test  - run every test: unit tests, notebooks (papermill + nbval), lint, book build checks
+# make claims-check - every notebook's default profile at seeds 0, 1, 2; each claim's result in a CSV
 # Both create or reuse the virtual environment in .venv.
 
 PYTHON ?= python3
@@ -24,7 +25,11 @@ endif
 # Kernels must use the inline backend, or notebooks display no figures.
 unexport MPLBACKEND
 
-.PHONY: book results test venv clean gpu-check colab-check
+# The book and its checks are strict: a false claim stops the notebook (a reader's own run only warns).
+# Exported, so every notebook kernel these recipes start (jupyter-book, papermill) inherits it.
+book test gpu-check: export MEDAI_STRICT_CLAIMS := 1
+
+.PHONY: book results test venv clean gpu-check colab-check claims-check
 
 venv: $(VENV)/.installed
 
@@ -50,6 +55,9 @@ gpu-check: venv
 
 colab-check: venv
 	$(BIN)/python benchmarks/colab_check.py
+
+claims-check: venv
+	$(BIN)/python -m medai claims --seeds 0 1 2 --out benchmarks/results/claims-seeds.csv
 
 test: venv
 	$(BIN)/python -m pytest

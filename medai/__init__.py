@@ -18,8 +18,8 @@ evaluation   ch. 8  AUROC comparisons, calibration, decision curves, cross-site 
 trust        ch. 9  federated learning, differential privacy, encryption, access control and audit
              ch. 10 fairness by group and its mitigation, tested explanations, out-of-distribution
                     scores, corruptions, pruning and quantisation
-appendix     the results table beside published figures, the book's build times
-cli          ``python -m medai {data,run,chat,serve,results,times,bench} ...`` (``--help`` on each)
+appendix     the results table beside published figures, the book's build times, claims at several seeds
+cli          ``python -m medai {data,run,chat,serve,results,times,claims,bench} ...`` (``--help`` on each)
 
 Each subpackage's docstring lists its modules, one line each.
 """

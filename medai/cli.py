@@ -1,4 +1,4 @@
-"""The command line: ``python -m medai {data,run,chat,serve,results,times,bench} ...``; every subcommand has ``--help``.
+"""The command line: ``python -m medai {data,run,chat,serve,results,times,claims,bench} ...``; every subcommand has ``--help``.
 
 Errors a user can cause (an unknown data set, notebook or profile, a bad option)
 end with one line on stderr and exit code 2; a failure while working (missing or
@@ -134,6 +134,11 @@ def _run(args: argparse.Namespace) -> None:
         ) from None
 
 
+def _claims(args: argparse.Namespace) -> None:
+    from .appendix.claims_sweep import run
+    run(args.notebooks and [find_notebook(n) for n in args.notebooks], args.seeds, args.workers, args.out)
+
+
 # --- chat ------------------------------------------------------------------------------
 
 
@@ -179,7 +184,7 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
         description="Data, notebooks and benchmarks of the medai book.",
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="{data,run,chat,serve,results,times,bench}", parser_class=_Parser
+        dest="command", metavar="{data,run,chat,serve,results,times,claims,bench}", parser_class=_Parser
     )
 
     data = commands.add_parser("data", help="list, verify and locate the data sets")
@@ -247,12 +252,14 @@ def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
     add_serve_options(serve)
     serve.set_defaults(handler=_serve)
 
+    from .appendix import claims_sweep
     from .appendix import commands as book
 
     for name, about, add, handler in (
         ("results", "the book's results beside published figures: book/results.md and a CSV",
          book.add_results_arguments, book.run_results),
         ("times", "each notebook's execution time in the book's last build", book.add_times_arguments, book.run_times),
+        ("claims", "each notebook at several seeds: did every claim hold (CSV)", claims_sweep.add_arguments, _claims),
     ):  # fmt: skip
         sub = commands.add_parser(name, help=about)
         add(sub)

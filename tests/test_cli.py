@@ -33,7 +33,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, code: int, text: 
 def test_help_lists_every_subcommand_on_stdout():
     result = medai("--help")
     assert result.returncode == 0 and result.stderr == ""
-    for command in ("data", "run", "chat", "bench"):
+    for command in ("data", "run", "chat", "claims", "bench"):
         assert command in result.stdout
 
 
@@ -43,6 +43,7 @@ def test_help_lists_every_subcommand_on_stdout():
         ["data", "--help"],
         ["data", "verify", "--help"],
         ["run", "--help"],
+        ["claims", "--help"],
         ["bench", "imaging", "--help"],
         ["chat", "--help"],
         ["bench", "chat", "--help"],
@@ -148,6 +149,32 @@ def test_run_executes_a_notebook_by_number(tmp_path):
         c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
     ]
     assert parameters and 'profile = "smoke"' in parameters[0].source
+
+
+def test_claims_refuses_unknown_notebooks_and_bad_seeds_or_workers(tmp_path):
+    out = tmp_path / "claims.csv"
+    assert_one_line_error(medai("claims", "--notebooks", "99", "--out", str(out)), 2, "no notebook '99'; available: 01_data")
+    assert_one_line_error(medai("claims", "--seeds", "1", "1", "--out", str(out)), 2, "--seeds names a value twice")
+    assert_one_line_error(medai("claims", "--notebooks", "2", "2", "--out", str(out)), 2, "--notebooks names a value twice")
+    assert_one_line_error(medai("claims", "--seeds", "-1", "--out", str(out)), 2, "must be at least 0, got -1")
+    assert_one_line_error(medai("claims", "--seeds", "one", "--out", str(out)), 2, "expected a whole number, got 'one'")
+    assert_one_line_error(medai("claims", "--workers", "0", "--out", str(out)), 2, "must be at least 1, got 0")
+    assert not out.exists()
+
+
+def test_claims_sweeps_seeds_into_a_csv_and_exits_1_when_a_claim_is_false(tmp_path):
+    from claim_notebooks import claim_notebook
+
+    notebook = claim_notebook(tmp_path / "01_tiny.ipynb", "prose.claim('the seed is 0', seed == 0, seed=seed)")
+    out = tmp_path / "claims.csv"
+    result = medai("claims", "--notebooks", str(notebook), "--seeds", "0", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "01_tiny: 1 claims per seed, all hold" in result.stdout
+    assert out.read_text().splitlines()[0] == "notebook,fingerprint,seed,sentence,held,values,error"
+    result = medai("claims", "--notebooks", str(notebook), "--seeds", "0", "1", "--workers", "2",
+                   "--out", str(out), cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 1 and "1 false claims and 0 failed runs" in result.stderr.splitlines()[-1]
+    assert "false at seed 1: the seed is 0" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_bench_refuses_a_device_it_cannot_use():
