@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -77,9 +78,19 @@ class TriageDetector:
         return "urgent" if scores["urgent"] > scores["none"] else "none"
 
 
+def balanced_weights(routes, groups) -> np.ndarray:
+    """A weight per message so that every (group, route) cell weighs the same: without it a
+    language written mostly as emergencies would teach the model that the language is a sign."""
+    groups = np.zeros(len(routes)) if groups is None else np.asarray(groups)
+    cells = pd.Series(list(zip(groups, routes)))
+    counts = cells.map(cells.value_counts())
+    return (len(cells) / (cells.nunique() * counts)).to_numpy()
+
+
 def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: float = 4.0,
-                          seed: int = 0, embed=embed_windows) -> TriageDetector:  # fmt: skip
-    """Fit the detector on labelled messages (``vectors``: their MiniLM embeddings, if at hand)."""
+                          seed: int = 0, embed=embed_windows, groups=None) -> TriageDetector:  # fmt: skip
+    """Fit the detector on labelled messages (``vectors``: their MiniLM embeddings, if at hand).
+    ``groups`` (e.g. each message's language) balances the routes within each group."""
     texts, routes = [normalise(t) for t in texts], np.asarray(routes)
     if len(texts) != len(routes) or not len(texts):
         raise InputError(f"need one route per message, got {len(texts)} and {len(routes)}")
@@ -88,9 +99,8 @@ def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: f
         raise InputError(f"routes must cover exactly {ROUTES}; unknown {unknown}")
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
     vectorizer.fit(texts)
-    detector = TriageDetector(vectorizer, LogisticRegression(C=c, max_iter=3000, class_weight="balanced",
-                                                             random_state=seed), embed=embed)  # fmt: skip
-    detector.model.fit(detector._features(texts, vectors), routes)
+    detector = TriageDetector(vectorizer, LogisticRegression(C=c, max_iter=3000, random_state=seed), embed=embed)
+    detector.model.fit(detector._features(texts, vectors), routes, sample_weight=balanced_weights(routes, groups))
     return detector
 
 
