@@ -1,7 +1,10 @@
 """A learned triage detector: crisis / emergency / urgent / none from what a message says.
 
-Two views of the text feed one multinomial logistic regression: character n-grams (robust to
-typos, and they read Chinese and Spanish) and frozen MiniLM sentence embeddings (paraphrases).
+Two models vote by averaging their probabilities. One multinomial logistic regression reads two
+views of the text: character n-grams (robust to typos, and they read Chinese and Spanish) and
+frozen MiniLM sentence embeddings (paraphrases). The other is MiniLM fine-tuned on the same
+messages (``finetuned``), which reads word order and negation better; on the validation messages
+the average raised fewer false alarms at the same sensitivity than either alone.
 A long message is read a sentence at a time as well as whole, and each route keeps its highest
 probability, so an emergency buried in a story still counts. One threshold on the probability of
 danger (crisis + emergency) is chosen on validation messages for a target sensitivity; the rest
@@ -52,6 +55,7 @@ class TriageDetector:
     model: LogisticRegression
     threshold: float = 0.5
     embed: object = field(default=embed_windows, repr=False)
+    finetuned: object = field(default=None, repr=False)  # a MiniLM sequence classifier over ROUTES
 
     def _features(self, texts: list[str], vectors: np.ndarray | None = None):
         grams = self.vectorizer.transform(texts)
@@ -59,9 +63,13 @@ class TriageDetector:
         return sparse.hstack([grams, sparse.csr_matrix(vectors)]).tocsr()
 
     def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """(n, 4) probabilities of the routes, each text read whole."""
+        """(n, 4) probabilities of the routes, each text read whole (the mean of both models)."""
+        texts = [normalise(t) for t in texts]
         columns = [list(self.model.classes_).index(r) for r in ROUTES]
-        return self.model.predict_proba(self._features(list(texts), vectors))[:, columns]
+        linear = self.model.predict_proba(self._features(texts, vectors))[:, columns]
+        if self.finetuned is None:
+            return linear
+        return (linear + finetuned_probabilities(self.finetuned, texts)) / 2
 
     def scores(self, message: str) -> dict[str, float]:
         """Each route's highest probability over the message's windows, and ``danger``."""
@@ -104,6 +112,56 @@ def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: f
     return detector
 
 
+def finetuned_probabilities(model, texts: list[str]) -> np.ndarray:
+    """(n, 4) route probabilities from a fine-tuned MiniLM sequence classifier."""
+    import torch
+
+    from ..core.train import predict
+
+    logits = predict(model, encode_messages(texts), batch_size=64, amp=False)
+    return torch.softmax(torch.as_tensor(logits), dim=1).numpy()
+
+
+def encode_messages(texts: list[str]):
+    """Packed MiniLM inputs (N, 2, L) of normalised messages, each cut to ``QUERY_LENGTH`` pieces."""
+    from ..text.transformer import encode_documents, load_tokenizer
+
+    inputs, _ = encode_documents(_tokenizer(load_tokenizer), [normalise(t) for t in texts], QUERY_LENGTH,
+                                 first_chunk_only=True)  # fmt: skip
+    return inputs
+
+
+_TOKENIZERS: dict = {}
+
+
+def _tokenizer(load):
+    if "minilm" not in _TOKENIZERS:  # loading it reads files: once per process
+        _TOKENIZERS["minilm"] = load()
+    return _TOKENIZERS["minilm"]
+
+
+def finetune_minilm(texts, routes, val_texts, val_routes, epochs: int = 3, lr: float = 5e-5, seed: int = 0,
+                    progress: bool = False):  # fmt: skip
+    """MiniLM with a four-route head, fine-tuned on labelled messages for ``epochs``; the weights
+    of the epoch that scores best on the validation messages are kept."""
+    import torch
+
+    from ..core.runtime import seed_everything
+    from ..core.tensors import TensorPairs
+    from ..core.train import TrainConfig, fit
+    from ..text.transformer import sequence_classifier
+
+    def pairs(texts, routes):
+        return TensorPairs(encode_messages(list(texts)), torch.as_tensor([ROUTES.index(r) for r in routes]))
+
+    seed_everything(seed)  # the new head starts the same each run
+    model = sequence_classifier(len(ROUTES))
+    config = TrainConfig(epochs=epochs, batch_size=32, lr=lr, patience=None, group_by_length=True,
+                         progress=progress, seed=seed)  # fmt: skip
+    fit(model, pairs(texts, routes), pairs(val_texts, val_routes), config)
+    return model.eval()
+
+
 def danger_threshold(danger: np.ndarray, is_danger: np.ndarray, sensitivity: float = 0.98) -> float:
     """The highest threshold on the danger score that flags at least ``sensitivity`` of the
     dangerous validation messages."""
@@ -133,4 +191,5 @@ def typo_variant(text: str, rng: random.Random) -> str:
             chars[i], chars[i + 1] = chars[i + 1], chars[i]
         elif kind == "near":
             chars[i] = _NEIGHBOURS.get(chars[i].lower(), chars[i])
-    return "".join(chars).rstrip(".!?")
+    variant = "".join(chars).rstrip(".!?")
+    return variant if variant.strip() else text  # "ok?" may lose every letter
