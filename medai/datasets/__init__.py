@@ -24,7 +24,7 @@ Your own files
 Written for this book (in the package)
   load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
   load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (first triage test)
-  load_triage_training()                   3,700 messages in 13 languages to train the triage detector
+  load_triage_training()                   4,028 messages in 15 languages to train the triage detector
   load_triage_evaluation()                 543 messages written outside the project: the frozen triage test
   load_deid_evaluation()                   68 documents written outside the project: the frozen de-identification test
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)

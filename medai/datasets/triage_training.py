@@ -1,7 +1,7 @@
 """Messages written for this book to train the assistant's triage detector.
 
-About 3,700 invented messages (``data/triage_train_*.tsv``, ``route<TAB>message``) in English,
-Chinese, Spanish and ten other languages: crises said directly and indirectly, emergencies
+4,028 invented messages (``data/triage_train_*.tsv``, ``route<TAB>message``) in English,
+Chinese, Spanish and a dozen other languages: crises said directly and indirectly, emergencies
 described by their signs, urgent problems, and everything that needs none of these (ordinary and
 general questions, denied signs, past history, feelings, off-topic requests, prompt injections,
 requests for a personal dose or diagnosis). They were written by helpers who saw neither the
