@@ -160,3 +160,61 @@ def test_every_refusal_says_its_reason_and_ends_with_the_emergency_line():
 
     for reply in (personal, build(0.9).answer("what is the capital of France")):
         assert reply.reply.endswith(safety_text("emergency_line", "en"))
+
+
+# --- the learned detector, the emotion classifier and the report, on small stand-ins -------------
+
+
+def _keyword_embed(texts):
+    """A stand-in for MiniLM: which of a few words each text holds (unit length)."""
+    words = ["chest", "die", "fever", "diet", "breath", "kill", "week", "recipe"]
+    rows = np.array([[w in t for w in words] for t in texts], dtype=np.float32) + 1e-3
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_the_detector_learns_routes_and_flags_by_its_danger_threshold():
+    from medai.chat.triage_model import train_triage_detector
+
+    texts = ["i want to die", "i want to kill myself", "crushing chest pain cant breath", "chest pain and no breath",
+             "fever for a week", "a week of fever now", "best diet for gout", "a recipe for soup"] * 3  # fmt: skip
+    routes = ["crisis", "crisis", "emergency", "emergency", "urgent", "urgent", "none", "none"] * 3
+    detector = train_triage_detector(texts, routes, c=10.0, embed=_keyword_embed)
+    scores = detector.scores("I really want to die")
+    assert set(scores) == {"crisis", "emergency", "urgent", "none", "danger"}
+    assert detector.route(scores) == "crisis" and detector.route(detector.scores("soup recipe please")) == "none"
+    detector.threshold = 1.01  # nothing reaches it: the likelier of urgent and none decides
+    assert detector.route(detector.scores("a week of fever")) == "urgent"
+    assert triage("a week of fever", detector).category in ("detector", "en:fever")
+    with pytest.raises(InputError, match="routes"):
+        train_triage_detector(texts[:2], routes[:2], embed=_keyword_embed)
+
+
+def test_the_emotion_classifier_chooses_thresholds_on_dev_and_names_feelings():
+    from medai.chat.emotion import FEELINGS, group_targets, macro_f1, train_emotion_classifier
+
+    rng = np.random.default_rng(0)
+    names = ("fear", "joy", "neutral")
+    x = rng.normal(size=(300, 3)).astype(np.float32)
+    y = (x > 0.8).astype(np.int8)  # each label lives on its own axis
+    model = train_emotion_classifier(x[:200], y[:200], x[200:], y[200:], names)
+    assert macro_f1(y[200:], model.predict(x[200:])) > 0.8
+    assert model.feelings(np.array([[3.0, -3.0, -3.0]], dtype=np.float32)) == ["fear"] and "fear" in FEELINGS
+    assert model.feelings(np.array([[-3.0, 3.0, -3.0]], dtype=np.float32)) == []  # joy needs no comfort
+    grouped = group_targets(y, names, {"negative": ("fear",), "other": ("joy", "neutral")})
+    assert grouped.shape == (300, 2) and (grouped[:, 0] == y[:, 0]).all()
+    with pytest.raises(InputError, match="unknown labels"):
+        group_targets(y, names, {"x": ("anger",)})
+
+
+def test_escalation_table_counts_and_exact_intervals():
+    import pandas as pd
+
+    from medai.chat.triage_report import escalation_table, exact_interval
+
+    low, high = exact_interval(9, 10)
+    assert abs(low - 0.5550) < 1e-3 and abs(high - 0.9975) < 1e-3  # Clopper-Pearson, 9 of 10
+    frame = pd.DataFrame({"route": ["crisis", "crisis", "none", "none"]})
+    table = escalation_table(frame, ["crisis", "none", "emergency", "none"])
+    assert table.loc["crisis", "escalated"] == 1 and table.loc["none", "escalated"] == 1
+    with pytest.raises(InputError):
+        escalation_table(frame, ["crisis"])

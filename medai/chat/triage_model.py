@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -86,19 +86,11 @@ class TriageDetector:
         return "urgent" if scores["urgent"] > scores["none"] else "none"
 
 
-def balanced_weights(routes, groups) -> np.ndarray:
-    """A weight per message so that every (group, route) cell weighs the same: without it a
-    language written mostly as emergencies would teach the model that the language is a sign."""
-    groups = np.zeros(len(routes)) if groups is None else np.asarray(groups)
-    cells = pd.Series(list(zip(groups, routes)))
-    counts = cells.map(cells.value_counts())
-    return (len(cells) / (cells.nunique() * counts)).to_numpy()
-
-
 def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: float = 4.0,
-                          seed: int = 0, embed=embed_windows, groups=None) -> TriageDetector:  # fmt: skip
+                          seed: int = 0, embed=embed_windows) -> TriageDetector:  # fmt: skip
     """Fit the detector on labelled messages (``vectors``: their MiniLM embeddings, if at hand).
-    ``groups`` (e.g. each message's language) balances the routes within each group."""
+    Routes weigh the same whatever their counts (balancing them within each language as well
+    raised more false alarms on the validation messages)."""
     texts, routes = [normalise(t) for t in texts], np.asarray(routes)
     if len(texts) != len(routes) or not len(texts):
         raise InputError(f"need one route per message, got {len(texts)} and {len(routes)}")
@@ -107,8 +99,9 @@ def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: f
         raise InputError(f"routes must cover exactly {ROUTES}; unknown {unknown}")
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
     vectorizer.fit(texts)
-    detector = TriageDetector(vectorizer, LogisticRegression(C=c, max_iter=3000, random_state=seed), embed=embed)
-    detector.model.fit(detector._features(texts, vectors), routes, sample_weight=balanced_weights(routes, groups))
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    detector = TriageDetector(vectorizer, model, embed=embed)
+    detector.model.fit(detector._features(texts, vectors), routes)
     return detector
 
 
@@ -124,20 +117,18 @@ def finetuned_probabilities(model, texts: list[str]) -> np.ndarray:
 
 def encode_messages(texts: list[str]):
     """Packed MiniLM inputs (N, 2, L) of normalised messages, each cut to ``QUERY_LENGTH`` pieces."""
-    from ..text.transformer import encode_documents, load_tokenizer
+    from ..text.transformer import encode_documents
 
-    inputs, _ = encode_documents(_tokenizer(load_tokenizer), [normalise(t) for t in texts], QUERY_LENGTH,
-                                 first_chunk_only=True)  # fmt: skip
+    inputs, _ = encode_documents(_tokenizer(), [normalise(t) for t in texts], QUERY_LENGTH, first_chunk_only=True)
     return inputs
 
 
-_TOKENIZERS: dict = {}
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """MiniLM's tokenizer, read from disk once per process (the assistant encodes every message)."""
+    from ..text.transformer import load_tokenizer
 
-
-def _tokenizer(load):
-    if "minilm" not in _TOKENIZERS:  # loading it reads files: once per process
-        _TOKENIZERS["minilm"] = load()
-    return _TOKENIZERS["minilm"]
+    return load_tokenizer()
 
 
 def finetune_minilm(texts, routes, val_texts, val_routes, epochs: int = 3, lr: float = 5e-5, seed: int = 0,
