@@ -95,9 +95,9 @@ def find_notebook(name: str) -> Path:
         )
     available = sorted(folder.glob("[0-9]*.ipynb"))
     matches = [nb for nb in available if name in _aliases(nb)]
-    if len(matches) != 1:
-        names = ", ".join(nb.stem for nb in available)
-        raise UsageError(f"no notebook {name!r}; available: {names}")
+    if len(matches) != 1:  # none, or a chapter number shared by two notebooks
+        names = ", ".join(nb.stem for nb in (matches or available))
+        raise UsageError(f"{'several notebooks' if matches else 'no notebook'} {name!r}; {'give one of' if matches else 'available:'} {names}")
     return matches[0]
 
 
