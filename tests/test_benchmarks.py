@@ -153,3 +153,20 @@ def test_the_chapter_sentences_about_the_chat_record_are_true():
                         (ROOT / "benchmarks" / "results" / "chat-cpu.txt").read_text())  # fmt: skip
     assert batched, "the chat record has no batched rewording line: re-record it"
     assert float(batched[2]) < float(batched[1]) / 2 and batched[3] == "the same"
+
+
+def test_modules_only_notebooks_load_are_not_measured_code():
+    """No benchmark imports the prose helpers, so editing them must not make a record stale."""
+    import subprocess
+    import sys
+
+    from medai.core.benchmark import measured_code
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, medai.imaging.bench, medai.chat.bench, medai.evaluation.bench; "
+         "print(' '.join(sorted(m for m in sys.modules if m.startswith('medai.core'))))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    for module in ("claims", "profiles"):
+        assert f"medai.core.{module}" not in loaded
+        assert f":(exclude)medai/core/{module}.py" in measured_code(None)
