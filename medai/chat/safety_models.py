@@ -41,8 +41,10 @@ class TriageTraining:
     validation: pd.DataFrame  # route, message, language, and one column per score
 
 
-def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITIVITY, c: float = TRIAGE_C) -> TriageTraining:
-    """Fit on the training messages outside the validation share; set the danger threshold there."""
+def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITIVITY, c: float = TRIAGE_C,
+                 progress: bool = False) -> TriageTraining:  # fmt: skip
+    """Fit on the training messages outside the validation share; set the danger threshold there.
+    ``progress`` shows a bar while MiniLM is fine-tuned (off in notebooks: a cached run has none)."""
     from ..datasets.triage_training import load_triage_training, validation_split
 
     frame = load_triage_training().frame
@@ -51,7 +53,7 @@ def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITI
     rng = random.Random(seed)
     train = pd.concat([train, train.assign(message=[typo_variant(m, rng) for m in train["message"]])], ignore_index=True)
     detector = train_triage_detector(train["message"], train["route"], vectors=embed(train["message"]), c=c, seed=seed)
-    detector.finetuned = cached_finetuned(train, validation, seed)
+    detector.finetuned = cached_finetuned(train, validation, seed, progress)
     scores = pd.DataFrame([detector.scores(m) for m in validation["message"]])
     detector.threshold = danger_threshold(scores["danger"], validation["route"].isin(DANGER), sensitivity)
     return TriageTraining(detector, pd.concat([validation, scores], axis=1))
@@ -67,9 +69,9 @@ def goemotions_sample(train_size: int | None, seed: int = 0):
     return train, dev
 
 
-def cached_finetuned(train: pd.DataFrame, validation: pd.DataFrame, seed: int = 0):
-    """The fine-tuned MiniLM half of the detector: trained once (minutes on two cores, with a
-    progress bar), then read from ``<cache>/models`` (a state dict, loaded without pickle)."""
+def cached_finetuned(train: pd.DataFrame, validation: pd.DataFrame, seed: int = 0, progress: bool = False):
+    """The fine-tuned MiniLM half of the detector: trained once (minutes on two cores), then read
+    from ``<cache>/models`` (a state dict, loaded without pickle)."""
     import torch
 
     from ..core.checkpoint import load_checkpoint
@@ -88,7 +90,7 @@ def cached_finetuned(train: pd.DataFrame, validation: pd.DataFrame, seed: int = 
         model.load_state_dict(load_checkpoint(file))
         return model.eval()  # a damaged or edited file fails the hash and is trained again below
     model = finetune_minilm(train["message"], train["route"], validation["message"], validation["route"],
-                            epochs=FINETUNE_EPOCHS, seed=seed, progress=True)  # fmt: skip
+                            epochs=FINETUNE_EPOCHS, seed=seed, progress=progress)  # fmt: skip
     file.parent.mkdir(parents=True, exist_ok=True)
     partial = file.with_suffix(".part")
     torch.save(model.state_dict(), partial)

@@ -71,7 +71,7 @@ def load_assistant(
     answers = corpus["answer_id"].to_numpy()
     weight, _ = tune_dense_weight(bm25, dense, dev["question"], dev["answer_id"], answers)
     classifier = train_intent_classifier(dense.query_vectors(tune["question"].tolist()), tune["qtype"], seed=seed)
-    triage = train_triage(seed=seed)
+    triage = train_triage(seed=seed, progress=progress)
     say(f"triage detector trained; danger threshold {triage.detector.threshold:.3f} from "
         f"{len(triage.validation):,} validation messages")  # fmt: skip
     emotions = train_emotions(seed=seed)
