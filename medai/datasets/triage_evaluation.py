@@ -14,7 +14,7 @@ import pandas as pd
 
 from .bundle import DataBundle
 from .errors import DataError
-from .written import packaged_text, tab_rows, written_credits
+from .written import labelled_messages, packaged_text, tab_rows
 
 ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {"A": "triage_eval.tsv", "B": "triage_eval_b.tsv"}
@@ -36,13 +36,5 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     if not frame["feeling"].isin(["yes", "no"]).all():
         raise DataError(f"{file}: the feeling column must be yes or no")
     frame["feeling"] = frame["feeling"] == "yes"
-    return DataBundle(
-        name=f"triage-evaluation-{version}",
-        data=frame["message"].tolist(),
-        target=frame["route"].to_numpy(),
-        target_names=ROUTES,
-        frame=frame,
-        description=f"{len(frame)} messages written outside the project for a frozen triage test: "
-        + ", ".join(f"{(frame['route'] == r).sum()} {r}" for r in ROUTES),
-        **written_credits(file),
-    )
+    about = "messages written outside the project for a frozen triage test"
+    return labelled_messages(f"triage-evaluation-{version}", frame, "route", ROUTES, about, file)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .bundle import DataBundle
 from .errors import DataError
-from .written import packaged_text, tab_rows, written_credits
+from .written import labelled_messages, packaged_text, tab_rows
 
 TRIAGE_LABELS = ("emergency", "negated", "educational", "distress", "routine")
 SPLITS = ("tune", "test")
@@ -36,13 +36,5 @@ def load_triage_messages(split: str | None = None) -> DataBundle:
     frame = parse_triage_messages(packaged_text(file), source=file)
     if split is not None:
         frame = frame[frame["split"] == split].reset_index(drop=True)
-    return DataBundle(
-        name="triage-messages",
-        data=frame["message"].tolist(),
-        target=frame["label"].to_numpy(),
-        target_names=TRIAGE_LABELS,
-        frame=frame,
-        description=f"{len(frame)} messages to a health assistant written for this book ({split or 'all'} split): "
-        + ", ".join(f"{(frame['label'] == k).sum()} {k}" for k in TRIAGE_LABELS),
-        **written_credits(file),
-    )
+    about = f"messages to a health assistant written for this book ({split or 'all'} split)"
+    return labelled_messages("triage-messages", frame, "label", TRIAGE_LABELS, about, file)

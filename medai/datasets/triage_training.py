@@ -17,7 +17,7 @@ import pandas as pd
 from .bundle import DataBundle
 from .errors import DataError
 from .triage_evaluation import ROUTES
-from .written import packaged_text, tab_rows, written_credits
+from .written import labelled_messages, packaged_text, tab_rows
 
 TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es": "triage_train_es.tsv",
                   "other": "triage_train_other.tsv"}  # fmt: skip
@@ -31,16 +31,8 @@ def load_triage_training() -> DataBundle:
         rows = tab_rows(packaged_text(file), 2, file, first_in=ROUTES)
         frames.append(pd.DataFrame(rows, columns=["route", "message"]).assign(language=language))
     frame = pd.concat(frames, ignore_index=True).drop_duplicates("message", ignore_index=True)
-    return DataBundle(
-        name="triage-training",
-        data=frame["message"].tolist(),
-        target=frame["route"].to_numpy(),
-        target_names=ROUTES,
-        frame=frame,
-        description=f"{len(frame):,} messages written to train triage: "
-        + ", ".join(f"{(frame['route'] == r).sum()} {r}" for r in ROUTES),
-        **written_credits("triage_train_en.tsv"),
-    )
+    about = "messages written to train triage"
+    return labelled_messages("triage-training", frame, "route", ROUTES, about, "triage_train_en.tsv")
 
 
 def validation_split(frame: pd.DataFrame, share: float = 0.2, seed: int = 0) -> np.ndarray:

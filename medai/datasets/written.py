@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pandas as pd
+
+from .bundle import DataBundle
 from .errors import DataError
 
 
@@ -38,3 +41,19 @@ def written_credits(file: str) -> dict[str, str]:
         "licence": "MIT (written for this book)",
         "citation": f"Written for medai; see medai/datasets/data/{file}.",
     }
+
+
+def labelled_messages(name: str, frame: pd.DataFrame, label: str, labels: tuple[str, ...], about: str,
+                      file: str) -> DataBundle:  # fmt: skip
+    """A ``DataBundle`` of written messages: ``data`` the ``message`` column, ``target`` the ``label``
+    column, and a description that counts each of ``labels``."""
+    counts = ", ".join(f"{(frame[label] == k).sum()} {k}" for k in labels)
+    return DataBundle(
+        name=name,
+        data=frame["message"].tolist(),
+        target=frame[label].to_numpy(),
+        target_names=labels,
+        frame=frame,
+        description=f"{len(frame):,} {about}: {counts}",
+        **written_credits(file),
+    )
