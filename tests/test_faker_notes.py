@@ -1,0 +1,64 @@
+"""The Faker training notes: reproducible, varied, every identifier where its marks say, medicine unmarked."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from medai.core.errors import InputError
+from medai.datasets import make_faker_notes
+from medai.datasets.faker_notes import LOCALES, _layouts
+from medai.datasets.handwritten_notes import PHI_CATEGORIES
+
+
+@pytest.fixture(scope="module")
+def notes():
+    return make_faker_notes(400, seed=3).data
+
+
+def test_the_same_seed_writes_the_same_notes_and_another_seed_other_notes():
+    first, again, other = (make_faker_notes(20, seed=s).data for s in (5, 5, 6))
+    assert [n.text for n in first] == [n.text for n in again] and [n.phi for n in first] == [n.phi for n in again]
+    assert [n.text for n in first] != [n.text for n in other]
+
+
+def test_marks_lie_inside_the_text_do_not_overlap_and_cover_real_characters(notes):
+    for note in notes:
+        previous_end = 0
+        for start, end, kind in sorted(note.phi):
+            assert 0 <= previous_end <= start < end <= len(note.text), note.text
+            assert kind in PHI_CATEGORIES and note.text[start:end].strip() == note.text[start:end]
+            previous_end = end
+
+
+def test_every_identifier_kind_and_many_layouts_and_scripts_occur(notes):
+    kinds = collections.Counter(kind for note in notes for *_, kind in note.phi)
+    assert set(kinds) == set(PHI_CATEGORIES) - {"ZIP"} or set(kinds) == set(PHI_CATEGORIES)
+    assert kinds["NAME"] > 500 and kinds["DATE"] > 300
+    names = [note.text[s:e] for note in notes for s, e, k in note.phi if k == "NAME"]
+    assert any("^" in n for n in names)  # HL7 and DICOM
+    assert any(n.islower() for n in names)  # text messages and dictation
+    assert any(any("\u4e00" <= c <= "\u9fff" for c in n) for n in names)  # Chinese characters
+    assert any(c in "ÓóÉéÍíÁáŁłŚśüÜöÖ" for n in names for c in n)  # accents and particles
+    dates = [note.text[s:e] for note in notes for s, e, k in note.phi if k == "DATE"]
+    assert any(d.isdigit() and len(d) == 8 for d in dates) and any("'" in d for d in dates)
+    assert len({note.text.split("\n")[0][:12] for note in notes}) > 20
+    assert len(LOCALES) >= 30 and len(_layouts()) >= 25
+
+
+def test_clinical_words_are_in_the_notes_and_never_marked(notes):
+    clinical = ("Parkinson's disease", "Glasgow Coma Scale", "Eliquis", "Swan-Ganz catheter", "Cardiology", "HbA1c")
+    found = collections.Counter()
+    for note in notes:
+        for word in clinical:
+            at = note.text.find(word)
+            if at >= 0:
+                found[word] += 1
+                assert not any(s < at + len(word) and at < e for s, e, _ in note.phi), (word, note.text)
+    assert len(found) >= 4
+
+
+def test_bad_sizes_are_refused():
+    with pytest.raises(InputError, match="at least 1"):
+        make_faker_notes(0)
