@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from medai.datasets.synthetic_notes import Note
-from medai.text.deid import find_phi
+from medai.text.deid import rule_phi
 from medai.text.deid_model import ModelDetector, encode_notes, union
 from medai.text.deid_patterns import Span
 from medai.text.ner import IGNORE
@@ -71,7 +71,7 @@ def test_union_removes_what_either_finder_removes():
         i = t.index("Bob")
         return [Span(i, i + 3, "NAME", "Bob")]
 
-    spans = union(find_phi, finds_bob)(text)
+    spans = union(rule_phi, finds_bob)(text)
     removed = "".join(text[s.start : s.end] for s in spans)
     assert "555-0182" in removed and "Bob" in removed
     assert np.all([s.kind == "PHI" for s in spans])

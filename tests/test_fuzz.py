@@ -239,7 +239,7 @@ def test_signal_checks_work_or_raise_a_medai_error(signal, fs):
 )
 def test_deidentify_works_or_raises_a_medai_error(note):
     try:
-        text, spans = deidentify(note, "P1", "secret")
+        text, spans = deidentify(note, "P1", "secret", rules_only=True)
     except MedaiError:
         return
     assert isinstance(text, str) and all(s.end <= len(note) for s in spans)

@@ -27,11 +27,13 @@ Written for this book (in the package)
   load_triage_training()                   4,028 messages in 15 languages to train the triage detector
   load_triage_evaluation()                 543 messages written outside the project: the frozen triage test
   load_deid_evaluation()                   68 documents written outside the project: the frozen de-identification test
+  load_clinical_keep_list()                766 clinical terms and 348 note lines a de-identifier must leave alone
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)
   load_off_topic_questions()               requests the assistant should decline (abstention test)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
+  make_faker_notes(n, seed)                notes with Faker's identifiers in 30 locales, to train a tagger
   make_glucose_cohort(patients, days)      simglucose virtual type-1 diabetes patients
 """
 
@@ -50,7 +52,8 @@ from .errors import (
 from .glucose_sim import GLUCOSE_PATIENTS, make_glucose_cohort
 from .goemotions import load_goemotions
 from .gse7390 import load_breast_cancer_gse7390
-from .handwritten_notes import load_deid_evaluation, load_handwritten_notes
+from .faker_notes import make_faker_notes
+from .handwritten_notes import load_clinical_keep_list, load_deid_evaluation, load_handwritten_notes
 from .heart import HEART_SITES, load_uci_heart_disease
 from .medquad import load_medquad
 from .phantom import make_chest_phantom
@@ -105,6 +108,8 @@ __all__ = [
     "load_triage_training",
     "load_triage_evaluation",
     "load_deid_evaluation",
+    "load_clinical_keep_list",
+    "make_faker_notes",
     "load_goemotions",
     "load_lay_questions",
     "load_off_topic_questions",

@@ -1,4 +1,5 @@
-"""Clinical notes written by hand for this book, with every identifier marked: a de-identification test set.
+"""Clinical notes written by hand for this book, with every identifier marked, and clinical text that must stay:
+the de-identification test sets.
 
 The notes (``data/deid_handwritten.txt``) were written independently of the
 synthetic-note generator and frozen before any rule was tuned on them. Half are
@@ -13,7 +14,7 @@ import pandas as pd
 from .bundle import DataBundle
 from .errors import DataError
 from .synthetic_notes import Note
-from .written import packaged_text, written_credits
+from .written import packaged_text, tab_rows, written_credits
 
 SPLITS = ("tune", "test")
 PHI_CATEGORIES = (
@@ -121,4 +122,28 @@ def load_deid_evaluation() -> DataBundle:
         description=f"{len(notes)} documents written outside the project for a frozen de-identification "
         f"test, {sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
         **written_credits(file),
+    )
+
+
+KEEP_CATEGORIES = ("drug_generic", "drug_brand", "eponym", "scale", "lab_or_value", "dose_or_setting",
+                   "department_or_common")  # fmt: skip
+
+
+def load_clinical_keep_list() -> DataBundle:
+    """Clinical text a de-identifier must never remove, written outside the project before any rule was
+    tuned against it: ``frame`` the terms (category, term), ``data`` note lines that use them and hold
+    no identifier at all."""
+    terms = pd.DataFrame(
+        tab_rows(packaged_text("clinical_keep_terms.tsv"), 2, "clinical_keep_terms.tsv", KEEP_CATEGORIES + ("category",)),
+        columns=["category", "term"],
+    ).query("category != 'category'").reset_index(drop=True)  # the file's header line
+    lines = [line for line in packaged_text("clinical_keep_sentences.txt").splitlines() if line.strip()]
+    return DataBundle(
+        name="clinical-keep-list",
+        data=lines,
+        target=None,
+        frame=terms,
+        description=f"{len(terms)} clinical terms (drugs, eponyms, scales, values, doses, departments) and "
+        f"{len(lines)} identifier-free note lines that use them",
+        **written_credits("clinical_keep_terms.tsv"),
     )

@@ -1,7 +1,9 @@
-"""Rule-based de-identification of free-text clinical notes (HIPAA Safe Harbor categories for text).
+"""De-identification of free-text clinical notes (HIPAA Safe Harbor categories for text).
 
-Each detector is a regular expression or a context rule; ``find_phi`` returns
-every span it found, and ``deidentify`` replaces them: names, identifiers,
+``rule_phi`` runs the rules: each detector is a regular expression or a context rule. ``find_phi``
+is the detector the book recommends, the rules together with a MiniLM tagger trained on synthetic
+Faker notes (``medai.text.deid_trained``; trained once, then cached). ``deidentify`` replaces what
+a detector found: names, identifiers,
 contacts and addresses with a bracketed tag, dates shifted by a per-patient
 offset (so intervals between a patient's dates survive), and ages over 89
 with "90+". Overlapping findings are merged, keeping the longest span, because
@@ -17,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError, InputTypeError
-from .deid_names import name_spans
+from .deid_names import SERVICES, name_spans
 from .deid_patterns import (
     AGE,
     SIMPLE_PATTERNS,
@@ -33,9 +35,37 @@ PHI_TYPES = (
 )  # fmt: skip
 
 
-def find_phi(text: str | bytes) -> list[Span]:
-    """Every PHI span found in ``text``, sorted, overlaps merged (the longer span wins)."""
+def rule_phi(text: str | bytes) -> list[Span]:
+    """Every PHI span the rules find in ``text``, sorted, overlaps merged (the longer span wins)."""
     return _find_phi(_check_text(text))[0]
+
+
+def find_phi(text: str | bytes) -> list[Span]:
+    """The recommended detector's spans: whatever the rules or the cached tagger remove (``rule_phi``
+    for the rules alone). The first call may train the tagger (minutes), later calls read it."""
+    text = _check_text(text)
+    return _combine(text, rule_phi(text), _tagger_spans(text))
+
+
+def _tagger_spans(text: str) -> list[Span]:
+    from .deid_trained import recommended_detector
+
+    return recommended_detector().find(text) if text.strip() else []
+
+
+def _combine(text: str, rules: list[Span], extra: list[Span]) -> list[Span]:
+    """The union of two detectors, as spans: a stretch equal to one rule span keeps that span (and its
+    kind); any other removed stretch takes the kind of the first rule span inside it, else "NAME"."""
+    removed = np.zeros(len(text) + 1, dtype=bool)
+    for span in rules + extra:
+        removed[span.start : span.end] = True
+    by_place = {(span.start, span.end): span for span in rules}
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], removed[: len(text)].astype(np.int8), [0]])))
+    spans = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        inside = [span.kind for span in rules if start <= span.start < end]
+        spans.append(by_place.get((start, end)) or Span(start, end, inside[0] if inside else "NAME", text[start:end]))
+    return spans
 
 
 def _find_phi(
@@ -49,6 +79,8 @@ def _find_phi(
             start, end = (
                 m.span("v") if "v" in pattern.groupindex and m.group("v") else m.span()
             )
+            if kind == "HOSPITAL" and all(re.sub(r"['’]s$|\.", "", w.lower()) in SERVICES for w in m.group().split()):
+                continue  # "Fracture Clinic", "General Surgery": a service of any hospital, not a place
             spans.append(Span(start, end, kind, text[start:end]))
     for m in AGE.finditer(text):
         value, group = age_value(m)
@@ -108,11 +140,14 @@ def date_shift_days(patient_id: str, secret: str, max_days: int = 365) -> int:
 
 
 def deidentify(
-    text: str | bytes, patient_id: str, secret: str
+    text: str | bytes, patient_id: str, secret: str, *, rules_only: bool = False
 ) -> tuple[str, list[Span]]:
-    """Replace the PHI of ``text``; returns the new text and the spans that were replaced."""
+    """Replace the PHI of ``text`` that ``find_phi`` finds (``rule_phi`` with ``rules_only``); returns the
+    new text and the spans that were replaced."""
     text = _check_text(text)
     spans, dates = _find_phi(text)
+    if not rules_only:
+        spans = _combine(text, spans, _tagger_spans(text))
     days = date_shift_days(patient_id, secret)
     pieces, cursor = [], 0
     for span in spans:
@@ -129,7 +164,7 @@ def deidentify(
 
 
 def evaluate(notes) -> pd.DataFrame:
-    """Recall per PHI type and overall precision of ``find_phi`` on notes with known PHI spans.
+    """Recall per PHI type and overall precision of the rules (``rule_phi``) on notes with known PHI spans.
 
     A planted identifier counts as caught only if every one of its characters lies
     inside a found span (a half-redacted name still identifies). A found span is
@@ -138,7 +173,7 @@ def evaluate(notes) -> pd.DataFrame:
     planted_by_type: dict[str, list[int]] = {}
     found_total = found_correct = 0
     for note in notes:
-        found = find_phi(note.text)
+        found = rule_phi(note.text)
         covered = np.zeros(len(note.text) + 1, dtype=bool)
         for span in found:
             covered[span.start : span.end] = True

@@ -61,25 +61,35 @@ def encode_notes(
 
 
 class ModelDetector:
-    """A trained MiniLM token tagger that finds identifier spans in text (``find``)."""
+    """A trained MiniLM token tagger that finds identifier spans in text (``find``).
+
+    A word piece is tagged when the model gives it a probability of being an identifier of at least
+    ``threshold`` (chosen on validation notes, see ``choose_threshold``).
+    """
 
     def __init__(
-        self, model, tokenizer, max_length: int = 128, stride: int = 32
+        self, model, tokenizer, max_length: int = 128, stride: int = 32, threshold: float = 0.5
     ) -> None:
-        self.model, self.tokenizer = model, tokenizer
-        self.max_length, self.stride = max_length, stride
+        self.model, self.tokenizer = model.eval(), tokenizer
+        self.max_length, self.stride, self.threshold = max_length, stride, threshold
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Each character's highest identifier probability over the word pieces that cover it."""
+        data, index = encode_notes(self.tokenizer, [_Plain(text)], self.max_length, self.stride)
+        logits = torch.from_numpy(predict(self.model, data.inputs, batch_size=32))
+        phi = torch.softmax(logits, dim=-1)[..., 1].numpy()
+        chars = np.zeros(len(text) + 1)
+        for row, (_, offsets) in enumerate(index):
+            for position, (start, end) in enumerate(offsets):
+                if start != end:
+                    chars[start:end] = np.maximum(chars[start:end], phi[row, position])
+        return chars
 
     def find(self, text: str) -> list[Span]:
         """Identifier spans of ``text``, widened to whole words."""
-        note = _Plain(text)
-        data, index = encode_notes(self.tokenizer, [note], self.max_length, self.stride)
-        logits = predict(self.model, data.inputs, batch_size=32)
-        tagged = np.zeros(len(text) + 1, dtype=bool)
-        for row, (_, offsets) in enumerate(index):
-            for position, (start, end) in enumerate(offsets):
-                if start != end and logits[row, position].argmax() == 1:
-                    tagged[start:end] = True
-        return _word_spans(text, tagged)
+        if not text:
+            return []
+        return _word_spans(text, self.probabilities(text) >= self.threshold)
 
 
 def train_model_detector(
@@ -134,9 +144,9 @@ def _word_spans(text: str, tagged: np.ndarray) -> list[Span]:
     return _runs(text, _bridge_gaps(text, widened), "PHI")
 
 
-# Between two removed words, a short gap of these characters goes too ("de Jong", "Nowak, P.",
-# "O'Neill"): left in place, it would show where a multi-word name stood and how it was written.
-_GAP_CHARS = frozenset(" ,.'-")
+# Between two removed words, a short gap of these characters goes too ("van Dijk", "K. Lind",
+# "D'Souza"): left in place, it would show where a multi-word name stood and how it was written.
+_GAP_CHARS = frozenset(" .'-")  # not commas: the tagger tags the comma of "Lind, K." itself
 _MAX_GAP = 3
 
 

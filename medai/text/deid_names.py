@@ -27,6 +27,29 @@ NOT_NAMES = {
     "dr", "mr", "mrs", "ms", "miss", "prof", "sex", "age", "dob", "mrn", "id", "date", "to", "from", "and", "or",
     "pt", "s", "o", "a", "p", "name",
 } | {m.lower() for m in "January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()}  # fmt: skip
+# Clinical services and specialties: "seen by Cardiology", "General Surgery", "Fracture Clinic" are not people
+# or places. A capitalised phrase made only of these words (and a facility word) is kept.
+SERVICES = set("""
+cardiology cardiac cardiothoracic oncology haematology hematology nephrology renal neurology neurosurgery
+gastroenterology hepatology endocrinology diabetes respiratory pulmonology thoracic rheumatology dermatology
+urology gynaecology gynecology obstetrics maternity midwifery paediatrics pediatrics neonatal neonatology
+geriatrics geriatric psychiatry psychology orthopaedics orthopedics trauma fracture plastic plastics vascular
+general colorectal breast upper lower gi ent ophthalmology eye dental maxillofacial audiology radiology imaging
+pathology histopathology microbiology virology immunology allergy infectious diseases palliative pain
+anaesthetics anesthesia anaesthesia intensive critical care acute emergency urgent medicine medical surgical
+surgery outpatient outpatients inpatient day ambulatory memory falls stroke heart failure sleep continence
+wound tissue viability physiotherapy occupational therapy speech language dietetics nutrition pharmacy social
+work rehabilitation rehab community district nursing mental health sexual genitourinary transplant hepatobiliary
+endoscopy interventional nuclear fertility antenatal postnatal clinic unit department service team ward theatre
+theatres laboratory lab mdt multidisciplinary
+""".split())
+# Nouns that turn a name before them into an eponym: "Murphy's sign", "Sister Mary Joseph nodule".
+EPONYM_NOUNS = set("""
+sign signs syndrome disease test tests nodule nodes node score scale criteria classification class stage grade
+procedure operation repair manoeuvre maneuver maneuvre reflex triad tear fracture catheter tube line shunt
+position method technique formula rule rules palsy phenomenon lymphoma sarcoma tumour tumor cyst contracture
+murmur protein cells bodies stain smear index equation
+""".split())
 # Lower-case words that end a lower-case name (verbs and clinical words that follow names in handovers).
 _LOWER_STOP = set(ENGLISH_STOP_WORDS) | {
     "resting", "restless", "settled", "slept", "visited", "asked", "called", "phoned", "rang", "reports", "says",
@@ -177,14 +200,26 @@ def _read_forward(
             )
             continue
         break
-    if end is None or first is None:
+    if end is None or first is None or _before_eponym_noun(text, end):
         return []
+    if all(word.lower().strip(".") in SERVICES for word in text[first:end].split()):
+        return []  # "Cardiology", "General Surgery": a service, not a person
     return [(first, end)]
+
+
+def _before_eponym_noun(text: str, end: int) -> bool:
+    """True when the words read as a name are followed by "'s sign", "syndrome", "nodule" and the like."""
+    after = re.match(r"(?:['’]s?)?[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return bool(after) and after.group(1).lower() in EPONYM_NOUNS
 
 
 def _read_backward(text: str, end: int) -> list[tuple[int, int]]:
     """Up to three name-like words that end at ``end`` on the same line."""
     line_start = text.rfind("\n", 0, end) + 1
+    if end - line_start > 120:  # three name words fit in 120 characters; reading a whole long line per cue is quadratic
+        line_start = end - 120
+        while line_start < end and not text[line_start - 1].isspace():
+            line_start += 1  # start at a word's beginning, not inside one
     words = [m for m in _WORD.finditer(text, line_start, end)]
     picked = []
     for match in reversed(words):

@@ -46,6 +46,19 @@ _MONTH_NUMBER = {
     )  # fmt: skip
     for name in names.split()
 }
+_FOREIGN_MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|"
+    "Januar|Februar|März|Maerz|Juni|Juli|Oktober|Dezember"
+)
+_ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+_NUMBER_WORD = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
+)
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?\.?,?\s+"
 _DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
@@ -61,12 +74,19 @@ DATE_PATTERNS = [
     (re.compile(rf"(?i)\b(?P<mon>{_MONTHS})\.?,?\s+{_YEAR}\b"), "monthyear"),  # March 2024
     (re.compile(rf"(?i)\b{_WEEKDAY}(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|/(?P<m>0?[1-9]|1[0-2]))\b"), "weekday"),  # thurs 14th, Tues 12/03
     (re.compile(rf"\bQ[1-4]\s+{_YEAR}\b"), "quarter"),  # Q3 2024
+    (re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])?(?:[0-5]\d){0,2}\b"), "compact"),  # 20240312 (HL7, DICOM)
+    (re.compile(rf"(?i)\b(?:{_MONTHS})\.?\s*['’]\d{{2}}\b"), "monthyear"),  # Dec '25
+    (re.compile(r"(?<![\d.])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])\.(?![\d.])"), "daymonth"),  # 25.11.
+    (re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]"), "chinese"),  # 2024年3月12日
+    (re.compile(rf"(?i)\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_FOREIGN_MONTHS})\b(?:\s+(?:de\s+)?(?:19|20)\d{{2}}\b)?"), "foreign"),  # 12 de marzo de 2024
+    (re.compile(rf"(?i)\b(?:(?:{_MONTHS})\s+(?:the\s+)?{_ORDINAL_WORDS}|the\s+{_ORDINAL_WORDS}\s+of\s+(?:{_MONTHS}))"
+                rf"(?:,?\s+(?:nineteen|twenty)(?:\s+(?:oh\s+)?(?:{_NUMBER_WORD}))+)?\b"), "spoken"),  # march third twenty twenty four
 ]  # fmt: skip
 
 _PHONE_TAIL = r"(?:\s*(?:ext\.?|x)\s*\d{1,5})?"
 _NUMBER_LIKE = r"\+?\(?\d[\d\s().-]{5,18}\d"
 SIMPLE_PATTERNS = [
-    ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b")),
     ("URL", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:)]", re.I)),
     ("IP", re.compile(r"(?<!version )(?<!software )\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b(?!\.\d)")),
     ("SSN", re.compile(r"\b\d{3}[-\s]\d{2}[-\s]\d{4}\b")),
@@ -96,6 +116,19 @@ SIMPLE_PATTERNS = [
         r"\b[A-Z][a-z]+(?:straat|gracht|weg|laan|plein|kade|strasse|straße|gasse|platz|gade|vej)\s+\d{1,4}[a-z]?\b"
         r"(?:,\s*[A-Z][a-z]+(?:\s+\d{4}\s?[A-Z]{2}\b)?)?"
     )),
+    ("NAME", re.compile(r"(?<![\w^])[^\W\d_]{2,}(?:\^[^\W\d_]+){1,3}\^?(?![\w^])")),  # DOE^JANE^Q
+    ("SSN", re.compile(
+        r"(?i)(?:\b(?:NHS|PPSN?|DNI|NIE|BSN|PESEL|CURP|NIR|Aadhaar|SIN|Medicare|personnummer|CF|codice fiscale|"
+        r"national (?:id|insurance)|passport|NI)\b|身份证号?码?)(?:\s*(?:no\.?|number|#))?\s*[:：#]?\s*"
+        r"(?P<v>(?=[A-Z0-9 -]*\d)[A-Z0-9](?:[A-Z0-9-]|\s(?=[A-Z0-9]))+[A-Z0-9])"
+    )),
+    ("SSN", re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{5}[\dXx](?!\d)")),  # Chinese resident ID
+    ("ACCOUNT", re.compile(
+        r"(?i)\b(?:NPI|DEA|licen[cs]e|serial|SN|S/N|device (?:id|serial)|plan(?: member)? id|health plan|"
+        r"group (?:no|number)|claim)\b(?:\s*(?:no\.?|number|#))?\s*[:#]?\s*"
+        r"(?P<v>(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*)"
+    )),
+    ("PHONE", re.compile(r"(?<![\d+])1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),  # Chinese mobile
     ("ZIP", re.compile(r"\b[A-Z]{2}\s+(?P<v>\d{5}(?:-\d{4})?)\b")),
     ("ZIP", re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b")),  # UK postcodes: LS6 2QT
     ("ZIP", re.compile(r"(?<=,\s)(?:[A-Z][a-z]+\s)?(?P<v>\d{4}\s?[A-Z]{2})\b")),  # Dutch: Amsterdam 1016 GV

@@ -47,13 +47,14 @@ def character_scores(
     ``attrs`` hold the character precision and the removed non-identifier text.
     """
     rows, leaks, over = [], [], []
-    removed_chars = removed_phi_chars = 0
+    removed_chars = removed_phi_chars = other_chars = 0
     for note in notes:
         found = [(s.start, s.end) for s in find(note.text)]
         removed = removed_mask(note.text, found)
         is_phi = removed_mask(note.text, [(s, e) for s, e, _ in note.phi])
         removed_chars += int(removed.sum())
         removed_phi_chars += int((removed & is_phi).sum())
+        other_chars += int((~is_phi).sum())
         for start, end, kind in note.phi:
             caught = bool(removed[start:end].all())
             rows.append({"category": kind, "caught": caught, "characters": end - start})
@@ -88,6 +89,8 @@ def character_scores(
         removed_phi_chars / removed_chars if removed_chars else 1.0
     )
     summary.attrs["over-redacted"] = over
+    # The share of the text that was not an identifier and was removed all the same (the medicine lost).
+    summary.attrs["over-removal"] = (removed_chars - removed_phi_chars) / other_chars if other_chars else 0.0
     return summary, pd.DataFrame(
         leaks, columns=["note", "category", "identifier", "left in the text"]
     )
@@ -120,3 +123,39 @@ def _runs(text: str, mask: np.ndarray, note_id: str) -> list[tuple[str, str]]:
         for a, b in zip(edges[::2], edges[1::2])
         if text[a:b].strip()
     ]
+
+
+def recall_interval(removed: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a recall of ``removed`` out of ``total``."""
+    from scipy.stats import binomtest
+
+    if total == 0:
+        return (np.nan, np.nan)
+    interval = binomtest(removed, total).proportion_ci(confidence, method="exact")
+    return float(interval.low), float(interval.high)
+
+
+def detector_table(notes, finders: dict[str, Callable[[str], list]]) -> tuple[pd.DataFrame, dict]:
+    """One row per detector on the same ``notes``: recall of every identifier with its 95% interval,
+    recall of each goal group, and the share of the other text removed; with each detector's
+    ``character_scores`` (summary, leaks) by name."""
+    rows, scored = {}, {}
+    for name, find in finders.items():
+        summary, leaks = character_scores(notes, find)
+        scored[name] = (summary, leaks)
+        total, removed = int(summary.loc["all", "identifiers"]), int(summary.loc["all", "removed"])
+        low, high = recall_interval(removed, total)
+        row = {"identifiers": total, "recall": removed / total, "95% low": low, "95% high": high}
+        row.update(goal_table(summary)["recall"].to_dict())
+        row["other text removed"] = summary.attrs["over-removal"]
+        rows[name] = row
+    return pd.DataFrame(rows).T.astype({"identifiers": int}), scored
+
+
+_NOT_TYPED = ("dictat", "transcript", "hl7", "csv", "dicom", "ocr")
+
+
+def style_group(style: str) -> str:
+    """"dictated, exported or scanned" for speech transcripts, HL7/CSV/DICOM exports and OCR scans;
+    "typed" for everything else (the two have different goals)."""
+    return "dictated, exported or scanned" if any(k in style.lower() for k in _NOT_TYPED) else "typed"
