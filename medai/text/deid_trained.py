@@ -73,19 +73,23 @@ def choose_threshold(detector, notes, rules) -> tuple[float, "pd.DataFrame"]:
     return float(scores.index[scores["recall"] >= best - 1e-12].max()), scores
 
 
-def recommended_detector(seed: int = 0, progress: bool | None = None):
+def recommended_detector(seed: int = 0, progress: bool | None = None, recipe: dict | None = None):
     """The cached tagger with its chosen threshold; trained first if there is none (``progress``: show a
-    bar, by default only in a terminal). The book recommends seed 0; other seeds measure the spread."""
+    bar, by default only in a terminal). The book recommends seed 0 of ``RECIPE``; other seeds measure
+    the spread, and a smaller ``recipe`` (same keys) serves tests."""
     from ..datasets import cache_dir
 
     if not isinstance(seed, int) or seed < 0:
         raise InputError(f"seed must be a non-negative integer, got {seed!r}")
+    recipe = {**(recipe or RECIPE), "seed": seed}
+    if set(recipe) != set(RECIPE):
+        raise InputError(f"a recipe needs exactly the keys {sorted(RECIPE)}, got {sorted(recipe)}")
     show = sys.stderr.isatty() if progress is None else progress
-    return _load_or_train(cache_dir() / "models", seed, show)
+    return _load_or_train(cache_dir() / "models", tuple(sorted(recipe.items())), show)
 
 
 @cache
-def _load_or_train(folder: Path, seed: int, progress: bool):
+def _load_or_train(folder: Path, recipe: tuple, progress: bool):
     import torch
 
     from ..core.checkpoint import load_checkpoint
@@ -96,7 +100,7 @@ def _load_or_train(folder: Path, seed: int, progress: bool):
     from .deid_model import ModelDetector, train_model_detector
     from .transformer import load_tokenizer, token_classifier
 
-    r = {**RECIPE, "seed": seed}
+    r = dict(recipe)
     file = folder / f"deid-minilm-{recipe_key(r)}.pt"
     sidecar = file.with_suffix(".json")
     if file.is_file() and sidecar.is_file():
@@ -118,9 +122,3 @@ def _load_or_train(folder: Path, seed: int, progress: bool):
     sidecar.write_text(json.dumps({"sha256": sha256_of(file), "threshold": detector.threshold, "recipe": r}) + "\n")
     return detector
 
-
-def model_phi(text: str) -> list[Span]:
-    """The tagger's spans alone (the recommended detector without the rules)."""
-    if not isinstance(text, str):
-        raise InputError(f"expected text, got {type(text).__name__}")
-    return recommended_detector().find(text)

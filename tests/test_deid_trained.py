@@ -1,0 +1,84 @@
+"""The recommended de-identifier: trained once, cached and checked by hash, and removing every kind of
+identifier the earlier versions missed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from medai.core.errors import InputError
+from medai.datasets.resolve import sha256_of
+from medai.text.deid import deidentify, find_phi
+from medai.text.deid_trained import THRESHOLDS, _load_or_train, recommended_detector
+
+TINY = {"notes": 6, "epochs": 1, "max_length": 48, "lr": 1e-4, "batch_size": 8, "seed": 0, "validation_notes": 4}
+
+
+def test_the_tagger_is_trained_once_then_read_back_and_a_damaged_file_is_trained_again(tmp_path, monkeypatch, minilm_path):
+    monkeypatch.setenv("MEDAI_DATA_DIR", str(tmp_path))
+    _load_or_train.cache_clear()
+    first = recommended_detector(recipe=TINY, progress=False)
+    (file,) = (tmp_path / "models").glob("deid-minilm-*.pt")
+    saved = json.loads(file.with_suffix(".json").read_text())
+    assert saved["sha256"] == sha256_of(file) and saved["threshold"] == first.threshold in THRESHOLDS
+    written = file.stat().st_mtime_ns
+
+    _load_or_train.cache_clear()
+    again = recommended_detector(recipe=TINY, progress=False)
+    assert file.stat().st_mtime_ns == written  # read, not trained
+    assert all(torch.equal(a, b) for a, b in zip(first.model.state_dict().values(), again.model.state_dict().values()))
+
+    file.write_bytes(b"not a model")
+    _load_or_train.cache_clear()
+    third = recommended_detector(recipe=TINY, progress=False)
+    assert sha256_of(file) == json.loads(file.with_suffix(".json").read_text())["sha256"]
+    assert all(torch.equal(a, b) for a, b in zip(first.model.state_dict().values(), third.model.state_dict().values()))
+    _load_or_train.cache_clear()
+
+
+def test_bad_seeds_and_recipes_are_refused():
+    with pytest.raises(InputError, match="seed"):
+        recommended_detector(seed=-1)
+    with pytest.raises(InputError, match="keys"):
+        recommended_detector(recipe={"notes": 5})
+
+
+# One sentence per kind of identifier that the rules of earlier versions missed; each must go entirely.
+KINDS = [
+    ("Discussed with her son Will, who will visit tomorrow.", "Will"),
+    ("Phone call from Hope Adeyemi re results.", "Hope Adeyemi"),
+    ("Seen by J. P. Okoro, registrar.", "J. P. Okoro"),
+    ("Referral from Dr. Maarten van der Linde for review.", "Maarten van der Linde"),
+    ("Letter copied to Dr. Pádraig Ó Murchú.", "Pádraig Ó Murchú"),
+    ("Mrs. Jürgen-Müller attended with her husband.", "Jürgen-Müller"),
+    ("(0010,0010) PN [OKAFOR^CHIDI^E]  PatientName", "OKAFOR^CHIDI^E"),
+    ("患者张建国，男，因胸痛入院。", "张建国"),
+    ("pt mrs kowalczyk c/o chest pain since last night", "kowalczyk"),
+    ("Last seen Dec '25 in clinic.", "Dec '25"),
+    ("Bloods taken 25.11. and repeated.", "25.11."),
+    ("OBR|1||A123|CBC|||20241203", "20241203"),
+    ("Date of birth 07/O3/1941 (scanned).", "07/O3/1941"),
+    ("NHS number 485 777 3456 confirmed.", "485 777 3456"),
+    ("身份证号：110105194912310021", "110105194912310021"),
+    ("Health plan member ID XJH492018373.", "XJH492018373"),
+    ("Pacemaker serial number PZK-448291-Q interrogated.", "PZK-448291-Q"),
+    ("Lives at 14 Larkfield Grove, Ballincollig, with her daughter.", "14 Larkfield Grove, Ballincollig"),
+    ("Transferred from Riverside General Hospital overnight.", "Riverside General Hospital"),
+    ("He is ninety-four years old and lives alone.", "ninety-four"),
+]
+
+
+@pytest.mark.parametrize("text, identifier", KINDS, ids=[identifier for _, identifier in KINDS])
+def test_the_recommended_detector_removes_every_kind_of_identifier(text, identifier, minilm_path):
+    removed = {i for span in find_phi(text) for i in range(span.start, span.end)}
+    at = text.index(identifier)
+    assert set(range(at, at + len(identifier))) <= removed, [s.text for s in find_phi(text)]
+
+
+def test_deidentify_with_the_tagger_still_shifts_dates_and_caps_ages(minilm_path):
+    text = "Admitted 2023-03-01 with pneumonia, discharged 2023-03-11. Age 94. Seen by Dr. Okafor."
+    out, spans = deidentify(text, "P1", "k")
+    assert "2023-03-01" not in out and "Okafor" not in out and "90+" in out and "pneumonia" in out
+    assert any(span.kind == "DATE" for span in spans)
