@@ -106,21 +106,27 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
     )
 
 
-def load_deid_evaluation() -> DataBundle:
-    """68 documents written outside the project (dictations, HL7 and CSV exports, DICOM dumps,
-    bilingual notes, faxes, OCR-scanned forms, letters) with every identifier marked: a frozen
-    de-identification test, written before any rule was tuned on it and only ever scored."""
-    file = "deid_eval.txt"
+DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt"}
+
+
+def load_deid_evaluation(which: str = "A") -> DataBundle:
+    """Documents written outside the project (dictations, HL7, CSV and DICOM exports, bilingual notes,
+    faxes, OCR-scanned forms, letters) with every identifier marked, each set frozen by hash on arrival.
+    Set "A" (68 documents) was scored once blind and is development data since; set "C" (written later,
+    before any change that set A led to) is the final test, scored once."""
+    if which not in DEID_SETS:
+        raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
+    file = DEID_SETS[which]
     pairs = parse_marked_notes(packaged_text(file), source=file, splits=("eval",))
     notes = [note for _, note in pairs]
     return DataBundle(
-        name="deid-evaluation",
+        name=f"deid-evaluation-{which.lower()}",
         data=notes,
         target=[note.phi for note in notes],
         target_names=PHI_CATEGORIES,
         frame=pd.DataFrame([h for h, _ in pairs]),
-        description=f"{len(notes)} documents written outside the project for a frozen de-identification "
-        f"test, {sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        description=f"set {which}: {len(notes)} documents written outside the project, "
+        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
         **written_credits(file),
     )
 
