@@ -210,9 +210,14 @@ class FieldWriter:
     def slot_hospital(self):
         fake = self.fakers[self.pick((self.locale, "en_US", "en_GB"))]
         first, last = self.other()
-        forms = (f"{fake.city()} General Hospital", f"St {first}'s Hospital", f"{last} Memorial Medical Center",
-                 f"{fake.city()} Royal Infirmary", f"Hôpital {last}", f"Klinikum {fake.city()}",
-                 f"Hospital Universitario {fake.city()}", f"{last} Family Practice", f"{fake.city()} Health Centre")  # fmt: skip
+        city, company = fake.city(), self.fakers["en_US"].company()
+        kind = self.pick(("Family Medicine", "Pharmacy", "Home Care", "Hospice", "Community Nursing Team", "Imaging Center",
+                          "Behavioral Health", "Dental Care", "Rehab Partners", "Aged Care", "Cancer Institute", "Heart Centre",
+                          "Diagnostic Laboratories", "Genetics Service", "Maternity Unit", "Pediatric Associates", "Surgery Center"))  # fmt: skip
+        forms = (f"{city} General Hospital", f"St {first}'s Hospital", f"{last} Memorial Medical Center",
+                 f"{city} Royal Infirmary", f"Hôpital {last}", f"Klinikum {city}", f"Hospital Universitario {city}",
+                 f"{last} Family Practice", f"{city} Health Centre", f"{city} {kind}", f"{last} {kind}",
+                 f"{last} & {self.other()[1]} Associates", company, f"Cabinet médical {last}", f"{self.fakers['zh_CN'].city()}人民医院")  # fmt: skip
         return [(self.pick(forms), "HOSPITAL")]
 
     def slot_url(self):

@@ -145,13 +145,13 @@ class _Filler(FieldWriter):
             f"{v('scale')}; {v('scale')}.", f"Known to {v('dept')} for {v('eponym')}.", f"{v('brand')} stopped, {v('drug')} started.",
             f"{v('dept')} review: {v('lab')}.", f"Plan: {v('dose')}.", f"{v('eponym').capitalize()} excluded; {v('lab')}.",
             f"Seen {v('time')} by {v('dept')}.", f"{v('drug').capitalize()} {v('time')}, then {v('dose')}.",
-            f"{v('lab')} {v('time')}.",
+            f"{v('lab')} {v('time')}.", v("foreign"), v("foreign"),
         ))  # fmt: skip
 
     def __getattr__(self, name: str):
         if name.startswith("slot_"):
             kind = name[5:]
-            if kind in ("drug", "brand", "eponym", "scale", "lab", "dose", "dept"):
+            if kind in ("drug", "brand", "eponym", "scale", "lab", "dose", "dept", "foreign"):
                 return lambda: [(self.vocabulary(kind), None)]
             fixed = {
                 "clinical": self.clinical, "n": lambda: str(int(self.rng.integers(1, 40))),

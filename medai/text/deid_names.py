@@ -41,7 +41,9 @@ surgery outpatient outpatients inpatient day ambulatory memory falls stroke hear
 wound tissue viability physiotherapy occupational therapy speech language dietetics nutrition pharmacy social
 work rehabilitation rehab community district nursing mental health sexual genitourinary transplant hepatobiliary
 endoscopy interventional nuclear fertility antenatal postnatal clinic unit department service team ward theatre
-theatres laboratory lab mdt multidisciplinary
+theatres laboratory lab mdt multidisciplinary the high dependency coronary patient transport crisis special
+observation assessment admissions discharge lounge clinical decision liver spinal burns major minor injuries
+recovery procedures cath catheter dialysis haemodialysis hemodialysis infusion chemotherapy case bay step-down
 """.split())
 # Nouns that turn a name before them into an eponym: "Murphy's sign", "Sister Mary Joseph nodule".
 EPONYM_NOUNS = set("""

@@ -134,8 +134,10 @@ SIMPLE_PATTERNS = [
     ("ZIP", re.compile(r"(?<=,\s)(?:[A-Z][a-z]+\s)?(?P<v>\d{4}\s?[A-Z]{2})\b")),  # Dutch: Amsterdam 1016 GV
     ("HOSPITAL", re.compile(
         r"\b(?:(?:St\.?|Saint) )?(?:[A-Z][\w']+ ){1,3}"
-        r"(?:Hospital|Infirmary|Clinic|Practice|Surgery|Care Home|Nursing Home|Lodge|Laboratory|Dental|"
-        r"Health Centre|Health Center|Medical Centre|Medical Center|Rehabilitation Unit|Pathology Services)\b"
+        r"(?:Hospital|Infirmary|Clinic|Practice|Surgery|Care Home|Nursing Home|Lodge|Laboratory|Laboratories|Dental|"
+        r"Health Centre|Health Center|Medical Centre|Medical Center|Rehabilitation Unit|Pathology Services|Pharmacy|"
+        r"Hospice|Associates|Partners|Home Care|Aged Care|Assisted Living|Institute|Centre|Center|Services?|"
+        r"Family Medicine|Internal Medicine|Imaging|Behavioral Health|Mental Health|Care|Group|Team|Unit)\b"
         r"(?!\s*(?:no\b|number))"
     )),
     ("HOSPITAL", re.compile(r"\b(?:St\.?|Saint)\s+[A-Z][a-z]+'s\b")),  # Saint Luke's

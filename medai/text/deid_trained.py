@@ -4,7 +4,9 @@
 cores), chooses its threshold on validation notes, and keeps both under ``<cache>/models``; later
 calls read them back, checked by hash (a damaged or edited file is trained again). The choice of the
 union over the rules or the model alone, and of the threshold, was made on validation notes only:
-the tune half of the hand-written notes and a separate draw of Faker notes.
+the tune half of the hand-written notes, set A of the documents written outside the project (after
+its one blind scoring, recorded in ``benchmarks/results/deid-set-a-first-scoring.csv``) and a separate
+draw of Faker notes. The final score is on set C, which nothing here was tuned on.
 """
 
 from __future__ import annotations
@@ -43,17 +45,19 @@ def recipe_key(recipe: dict) -> str:
 
 
 def validation_notes(recipe: dict = RECIPE) -> list:
-    """The notes the threshold is chosen on: the hand-written tune half and fresh Faker notes."""
-    from ..datasets import load_handwritten_notes
+    """The notes the threshold is chosen on: the hand-written tune half, the 68 documents of set A
+    (development data since their first and only blind scoring) and fresh Faker notes."""
+    from ..datasets import load_deid_evaluation, load_handwritten_notes
     from ..datasets.faker_notes import make_faker_notes
 
     faker = make_faker_notes(recipe["validation_notes"], seed=recipe["seed"] + 1000).data
-    return load_handwritten_notes("tune").data + faker
+    return load_handwritten_notes("tune").data + load_deid_evaluation().data + faker
 
 
-def choose_threshold(detector, notes, rules) -> tuple[float, "pd.DataFrame"]:
-    """The highest threshold at which the union of ``rules`` and ``detector`` reaches its best recall on
-    ``notes``; returns it with the recall and over-removal at every threshold tried."""
+def choose_threshold(detector, notes, rules, tolerance: float = 0.002) -> tuple[float, "pd.DataFrame"]:
+    """The highest threshold at which the union of ``rules`` and ``detector`` comes within ``tolerance`` of
+    its best recall on ``notes`` (privacy first, then as little other text removed as that allows);
+    returns it with the recall and over-removal at every threshold tried."""
     import pandas as pd
 
     from .deid_model import _word_spans, union
@@ -70,7 +74,7 @@ def choose_threshold(detector, notes, rules) -> tuple[float, "pd.DataFrame"]:
                      "over-removal": table.attrs["over-removal"]})  # fmt: skip
     scores = pd.DataFrame(rows).set_index("threshold")
     best = scores["recall"].max()
-    return float(scores.index[scores["recall"] >= best - 1e-12].max()), scores
+    return float(scores.index[scores["recall"] >= best - tolerance - 1e-12].max()), scores
 
 
 def recommended_detector(seed: int = 0, progress: bool | None = None, recipe: dict | None = None):
@@ -103,22 +107,36 @@ def _load_or_train(folder: Path, recipe: tuple, progress: bool):
     r = dict(recipe)
     file = folder / f"deid-minilm-{recipe_key(r)}.pt"
     sidecar = file.with_suffix(".json")
-    if file.is_file() and sidecar.is_file():
-        saved = json.loads(sidecar.read_text())
-        if saved.get("sha256") == sha256_of(file):
-            model = token_classifier(2)
-            model.load_state_dict(load_checkpoint(file))
-            return ModelDetector(model, load_tokenizer(), r["max_length"], threshold=saved["threshold"])
-    config = TrainConfig(epochs=r["epochs"], batch_size=r["batch_size"], lr=r["lr"], patience=None,
-                         device="cpu", seed=r["seed"], progress=progress)  # fmt: skip
-    training = make_faker_notes(r["notes"], seed=r["seed"]).data
-    held = make_faker_notes(r["validation_notes"], seed=r["seed"] + 2000).data  # for the loop's best epoch
-    detector = train_model_detector(training, held, config, max_length=r["max_length"])
-    detector.threshold, _ = choose_threshold(detector, validation_notes(r), rule_phi)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = file.with_suffix(".part")
-    torch.save(detector.model.state_dict(), partial)
-    partial.replace(file)
-    sidecar.write_text(json.dumps({"sha256": sha256_of(file), "threshold": detector.threshold, "recipe": r}) + "\n")
+    saved = json.loads(sidecar.read_text()) if file.is_file() and sidecar.is_file() else {}
+    if saved and saved.get("sha256") == sha256_of(file):
+        model = token_classifier(2)
+        model.load_state_dict(load_checkpoint(file))
+        detector = ModelDetector(model, load_tokenizer(), r["max_length"])
+    else:  # none yet, or a damaged or edited file: train (again)
+        config = TrainConfig(epochs=r["epochs"], batch_size=r["batch_size"], lr=r["lr"], patience=None,
+                             device="cpu", seed=r["seed"], progress=progress)  # fmt: skip
+        training = make_faker_notes(r["notes"], seed=r["seed"]).data
+        held = make_faker_notes(r["validation_notes"], seed=r["seed"] + 2000).data  # for the loop's best epoch
+        detector = train_model_detector(training, held, config, max_length=r["max_length"])
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = file.with_suffix(".part")
+        torch.save(detector.model.state_dict(), partial)
+        partial.replace(file)
+        saved = {"sha256": sha256_of(file), "recipe": r}
+    # The threshold depends on the rules it is joined with: chosen again (seconds) whenever they change.
+    rules = rules_key()
+    if saved.get("rules") != rules:
+        saved["threshold"], _ = choose_threshold(detector, validation_notes(r), rule_phi)
+        saved["rules"] = rules
+        sidecar.write_text(json.dumps(saved) + "\n")
+    detector.threshold = saved["threshold"]
     return detector
 
+
+def rules_key() -> str:
+    """A digest of the rules' code, which the tagger's threshold was chosen with."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in ("deid.py", "deid_patterns.py", "deid_names.py"):
+        digest.update((root / source).read_bytes())
+    return digest.hexdigest()[:20]
