@@ -136,6 +136,7 @@ class _Filler(FieldWriter):
         text = text.replace("{drug}", self.pick(self.words["drug"]))
         text = re.sub(r"\{n\}", lambda m: str(int(self.rng.integers(1, 10))), text)
         text = re.sub(r"\{d\}", lambda m: f"{self.rng.uniform(0.1, 9.9):.1f}", text)
+        text = re.sub(r"\{w\}", lambda m: self.spoken_number(int(self.rng.integers(1, 100))), text)
         return text.replace("{bp}", f"{int(self.rng.integers(90, 190))}/{int(self.rng.integers(50, 110))}")
 
     def clinical(self) -> str:
@@ -145,13 +146,13 @@ class _Filler(FieldWriter):
             f"{v('scale')}; {v('scale')}.", f"Known to {v('dept')} for {v('eponym')}.", f"{v('brand')} stopped, {v('drug')} started.",
             f"{v('dept')} review: {v('lab')}.", f"Plan: {v('dose')}.", f"{v('eponym').capitalize()} excluded; {v('lab')}.",
             f"Seen {v('time')} by {v('dept')}.", f"{v('drug').capitalize()} {v('time')}, then {v('dose')}.",
-            f"{v('lab')} {v('time')}.", v("foreign"), v("foreign"),
+            f"{v('lab')} {v('time')}.", v("foreign"), v("foreign"), f"{v('lab')}, {v('lab')}, {v('lab')}, {v('lab')}.",
         ))  # fmt: skip
 
     def __getattr__(self, name: str):
         if name.startswith("slot_"):
             kind = name[5:]
-            if kind in ("drug", "brand", "eponym", "scale", "lab", "dose", "dept", "foreign"):
+            if kind in ("drug", "brand", "eponym", "scale", "lab", "dose", "dept", "foreign", "spoken"):
                 return lambda: [(self.vocabulary(kind), None)]
             fixed = {
                 "clinical": self.clinical, "n": lambda: str(int(self.rng.integers(1, 40))),
