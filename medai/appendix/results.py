@@ -55,7 +55,7 @@ ROWS = (
         **_with_interval("resnet_auroc"), **MEDMNIST_RESNET18,
         protocol="ours: ResNet-18 trained a few epochs on a CPU; theirs: 100 epochs",
         why="our copy has fewer normal training images than the published split, and the CPU budget allows few epochs"),
-    Row("4", "disease mentions, entity F1", "04_clinical_text", "ner_f1", None, None, 0.870, "BiLSTM-CRF",
+    Row("4", "disease mentions, entity F1", "04_text_mining", "ner_f1", None, None, 0.870, "BiLSTM-CRF",
         "giorgi2020", "NCBI disease corpus, official test split",
         "ours: MiniLM fine-tuned for one pass; theirs: a BiLSTM-CRF trained to convergence",
         "a small general-domain encoder and one pass of training; no interval computed (one fixed test split)"),

@@ -7,6 +7,7 @@ a hit, and a span that swallows a whole sentence counts as precise. Characters d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -37,14 +38,21 @@ def removed_mask(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     return mask
 
 
+# A courtesy or professional title at the start of a marked name ("Dr", "Mrs."): Safe Harbor lists names,
+# not titles, and most annotation guides leave titles out of the name; some writers mark them in.
+TITLE = re.compile(r"(?i)^(?:dr|mr|mrs|ms|miss|mx|prof|sr|sir|dame|rev|fr)\.?\s+")
+
+
 def character_scores(
-    notes, find: Callable[[str], list]
+    notes, find: Callable[[str], list], titles_may_stay: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-category table (identifiers, removed, recall, characters) and the list of leaks.
 
     ``notes`` have ``text``, ``phi`` [(start, end, kind)] and ``patient_id``; ``find(text)``
     returns spans with ``start`` and ``end`` (``medai.text.deid.find_phi`` does). The table's
-    ``attrs`` hold the character precision and the removed non-identifier text.
+    ``attrs`` hold the character precision and the removed non-identifier text. With
+    ``titles_may_stay``, a title at the start of a marked name need not be removed (nor counts
+    as other text when it is).
     """
     rows, leaks, over = [], [], []
     removed_chars = removed_phi_chars = other_chars = 0
@@ -56,6 +64,8 @@ def character_scores(
         removed_phi_chars += int((removed & is_phi).sum())
         other_chars += int((~is_phi).sum())
         for start, end, kind in note.phi:
+            if titles_may_stay and kind == "NAME" and (title := TITLE.match(note.text[start:end])):
+                start += title.end()
             caught = bool(removed[start:end].all())
             rows.append({"category": kind, "caught": caught, "characters": end - start})
             if not caught:
@@ -135,13 +145,15 @@ def recall_interval(removed: int, total: int, confidence: float = 0.95) -> tuple
     return float(interval.low), float(interval.high)
 
 
-def detector_table(notes, finders: dict[str, Callable[[str], list]]) -> tuple[pd.DataFrame, dict]:
+def detector_table(
+    notes, finders: dict[str, Callable[[str], list]], titles_may_stay: bool = False
+) -> tuple[pd.DataFrame, dict]:
     """One row per detector on the same ``notes``: recall of every identifier with its 95% interval,
     recall of each goal group, and the share of the other text removed; with each detector's
     ``character_scores`` (summary, leaks) by name."""
     rows, scored = {}, {}
     for name, find in finders.items():
-        summary, leaks = character_scores(notes, find)
+        summary, leaks = character_scores(notes, find, titles_may_stay)
         scored[name] = (summary, leaks)
         total, removed = int(summary.loc["all", "identifiers"]), int(summary.loc["all", "removed"])
         low, high = recall_interval(removed, total)
