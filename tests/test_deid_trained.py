@@ -83,3 +83,15 @@ def test_deidentify_with_the_tagger_still_shifts_dates_and_caps_ages(minilm_path
     out, spans = deidentify(text, "P1", "k")
     assert "2023-03-01" not in out and "Okafor" not in out and "90+" in out and "pneumonia" in out
     assert any(span.kind == "DATE" for span in spans)
+
+
+def test_the_seed_record_was_made_with_the_current_recipe_and_code():
+    from pathlib import Path
+
+    import pandas as pd
+
+    from medai.text.deid_trained import RECIPE, recipe_key
+
+    record = pd.read_csv(Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "deid-seeds.csv")
+    assert set(record["seed"]) == {0, 1, 2} and set(record["notes"]) == {"validation", "set C"}
+    assert (record["recipe"] == recipe_key({**RECIPE, "seed": None})).all(), "run python benchmarks/deid_seeds.py"
