@@ -173,6 +173,9 @@ def test_the_sweep_writes_its_csv_and_fails_only_on_a_false_claim_or_a_failed_ru
     with pytest.raises(claims_sweep.ClaimsFailedError, match="1 false claims and 0 failed runs"):
         claims_sweep.run([falls], seeds=[0, 1], workers=2, out=out)
     assert "False" in out.read_text()  # written before it fails
+    with out.open() as file:  # the first notebook's rows are kept: only the re-run one is replaced
+        assert [(r["notebook"], r["seed"], r["held"]) for r in csv.DictReader(file)] == [
+            ("01_holds", "0", "True"), ("01_holds", "1", "True"), ("02_falls", "0", "True"), ("02_falls", "1", "False")]
 
 
 def test_parallel_runs_share_the_cores_unless_the_caller_chose_a_thread_count(reader, tmp_path):

@@ -45,6 +45,8 @@ def test_the_record_is_of_every_notebook_as_its_code_is_now(rows):
         if recorded.get(notebook.stem) != {now}:
             stale.append(f"{notebook.stem}: recorded {sorted(recorded.get(notebook.stem, [])) or 'never'}, now {now}")
     assert not stale, "re-run `make claims-check`; the record is stale for\n" + "\n".join(stale)
+    gone = sorted(set(recorded) - {notebook.stem for notebook in (ROOT / "notebooks").glob("[0-9]*.ipynb")})
+    assert not gone, f"the record names notebooks that no longer exist: {gone}"
 
 
 def test_every_notebook_was_run_at_seeds_0_1_and_2(rows):

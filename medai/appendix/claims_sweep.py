@@ -180,13 +180,26 @@ def summary(rows: list[Row], notebooks: list[Path], seeds: list[int]) -> list[st
     return lines
 
 
+def read_csv(out: Path) -> list[Row]:
+    """The rows of an earlier record (none if there is no record yet)."""
+    if not out.exists():
+        return []
+    with out.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
 def run(notebooks: list[Path] | None, seeds: list[int], workers: int, out: Path) -> list[Row]:
     """Sweep ``notebooks`` (None: every chapter), write the CSV, print the summary; raise
-    ``ClaimsFailedError`` if a claim was false or a run failed."""
+    ``ClaimsFailedError`` if a claim was false or a run failed.
+
+    The record keeps the rows of notebooks this run did not cover: re-running one edited
+    chapter replaces that chapter's rows and loses nobody else's."""
     notebooks = list(dict.fromkeys(notebooks or chapter_notebooks()))  # "2" and "02" are one notebook
     print(f"{len(notebooks)} notebooks x {len(seeds)} seeds, {workers} at a time", file=sys.stderr)
     rows = sweep(notebooks, seeds, workers)
-    write_csv(rows, out)
+    ran = {notebook.stem for notebook in notebooks}
+    kept = [row for row in read_csv(out) if row["notebook"] not in ran]
+    write_csv(sorted(kept + rows, key=lambda row: str(row["notebook"])), out)  # stable: seed order stays
     print("\n".join(summary(rows, notebooks, seeds)))
     print(f"wrote {out}")
     false = sum(r["held"] is False for r in rows)
