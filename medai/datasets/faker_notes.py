@@ -85,6 +85,11 @@ class _Fakers:
 
             fake = Faker(locale)
             fake.seed_instance(self.seed * 1000 + LOCALES.index(locale))
+            for provider in fake.providers:
+                # Faker's it_IT cities are a list made from a set, whose order changes with Python's string
+                # hashing from one process to the next: the same seed gave other notes (and another tagger).
+                if isinstance(getattr(provider, "cities", None), list):
+                    provider.cities = sorted(provider.cities)
             self.made[locale] = fake
         return self.made[locale]
 

@@ -72,9 +72,19 @@ class ModelDetector:
     ) -> None:
         self.model, self.tokenizer = model.eval(), tokenizer
         self.max_length, self.stride, self.threshold = max_length, stride, threshold
+        # A chapter scores the same notes with the tagger alone, in the union, strictly and with titles
+        # allowed: the model's probabilities do not depend on the threshold, so each text runs once.
+        self._seen: dict[str, np.ndarray] = {}
 
     def probabilities(self, text: str) -> np.ndarray:
         """Each character's highest identifier probability over the word pieces that cover it."""
+        if text not in self._seen:
+            if len(self._seen) >= 4096:  # a bound on memory for long-running services
+                self._seen.clear()
+            self._seen[text] = self._probabilities(text)
+        return self._seen[text].copy()
+
+    def _probabilities(self, text: str) -> np.ndarray:
         data, index = encode_notes(self.tokenizer, [_Plain(text)], self.max_length, self.stride)
         logits = torch.from_numpy(predict(self.model, data.inputs, batch_size=32))
         phi = torch.softmax(logits, dim=-1)[..., 1].numpy()
