@@ -339,6 +339,13 @@ def test_grounding_accepts_restated_sentences_and_rejects_new_facts():
     assert not ok and [s.supported for s in supports] == [True, False]
     assert grounded("", passage) == (False, [])
     names = frozenset({"gout", "asthma"})
+    # A negation is a stop word to the overlap but not to the meaning: flipped either way, the sentence fails.
+    negative = "Impetigo does not spread through the air. It spreads by touch and shared towels."
+    assert sentence_support("Impetigo does not spread through air.", negative).supported
+    assert sentence_support("Impetigo spreads through the air.", negative).flipped
+    assert not sentence_support("Impetigo spreads through the air.", negative).supported
+    assert not sentence_support("It never spreads by touch and shared towels.", negative).supported
+    assert not sentence_support("Gout isn't arthritis caused by uric acid crystals in a joint.", passage).supported
     support = sentence_support("Gout is arthritis caused by uric acid crystals in asthma.", passage, names=names)
     assert not support.supported and support.new_names == ("asthma",) and support.overlap > 0.8
 
@@ -404,7 +411,8 @@ def test_probe_sentences_are_labelled_by_construction():
                 "Anemia means too few red blood cells. Iron helps in many cases."]  # fmt: skip
     probes = probe_sentences(passages, ["Gout", "Anemia"], ["information", "information"], seed=0)
     kinds = probes.groupby("kind").size().to_dict()
-    assert kinds == {"own": 4, "other topic": 2, "swapped name": 2, "changed number": 1}
+    assert kinds == {"own": 4, "other topic": 2, "swapped name": 2, "changed number": 1, "flipped negation": 1}
+    assert probes.loc[probes["kind"] == "flipped negation", "sentence"].item() == "Gout is not arthritis from uric acid crystals."
     assert probes.loc[probes["kind"] == "changed number", "sentence"].item() == "It affects 9 million adults."
     swapped = probes[probes["kind"] == "swapped name"]["sentence"].tolist()
     assert swapped == ["Anemia is arthritis from uric acid crystals.", "Gout means too few red blood cells."]

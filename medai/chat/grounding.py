@@ -3,7 +3,9 @@
 A sentence counts as supported when most of its content words (lower-cased, Porter-stemmed,
 stop words left out) occur in the passage, every number in it occurs there too, and it names
 no topic the passage does not name (``names``: the words of every topic in the corpus, such as
-disease and drug names). A language model that restates the passage passes; one that brings in
+disease and drug names), and it is negated exactly when the passage sentence it draws most words from
+is ("no", "not", "never", "without", "-n't": stop words to the overlap, but they flip the meaning,
+so a reworded "does not spread" becoming "spreads" fails). A language model that restates the passage passes; one that brings in
 another disease, a drug, a dose or a statistic of its own does not. It is a lexical check, so a faithful paraphrase in new words
 can fail it (a false alarm costs only the fallback to the NIH text) and a sentence that
 reorders the passage's words into a false statement can pass it: chapter 7 measures both kinds
@@ -21,6 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_NEGATIONS = frozenset({"no", "not", "never", "none", "nor", "neither", "nobody", "nothing", "nowhere", "without", "cannot"})
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +37,11 @@ def content_words(text: str) -> set[str]:
     """Stems of the words that carry meaning (no stop words, no one- or two-letter words)."""
     stem = _stemmer().stem
     return {stem(w) for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS}
+
+
+def negated(text: str) -> bool:
+    """Whether ``text`` carries a negation word ("not", "no", "never", "without", "can't", ...)."""
+    return any(w in _NEGATIONS or w.endswith("n't") for w in _WORD.findall(text.lower().replace("\u2019", "'")))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -50,6 +58,7 @@ class Support:
     new_numbers: tuple[str, ...]  # numbers in it that the passage does not contain
     new_names: tuple[str, ...]  # topic words (stems) in it that the passage does not contain
     supported: bool
+    flipped: bool = False  # negated where its closest passage sentence is not, or the other way round
 
 
 def topic_words(topics) -> frozenset[str]:
@@ -68,8 +77,11 @@ def sentence_support(sentence: str, passage: str, min_overlap: float = 0.8,
     numbers = set(_NUMBER.findall(passage))
     new_numbers = tuple(n for n in _NUMBER.findall(sentence) if n not in numbers)
     new_names = tuple(sorted((words - known) & names))
+    # The passage sentence it shares most content words with (the first, on a tie) sets the polarity.
+    closest = max(split_sentences(passage) or [""], key=lambda p: len(words & content_words(p)))
+    flipped = negated(sentence) != negated(closest)
     return Support(sentence, overlap, new_numbers, new_names,
-                   overlap >= min_overlap and not new_numbers and not new_names)  # fmt: skip
+                   overlap >= min_overlap and not new_numbers and not new_names and not flipped, flipped)  # fmt: skip
 
 
 def grounded(reply: str, passage: str, min_overlap: float = 0.8,
@@ -88,7 +100,9 @@ def probe_sentences(passages, focuses, qtypes, seed: int = 0):
       (the reply a retrieval or generation mix-up would give);
     - ``swapped name``: its own sentence naming its focus, with that name replaced by another
       passage's focus (a fluent, confident error);
-    - ``changed number``: its own sentence with one number changed.
+    - ``changed number``: its own sentence with one number changed;
+    - ``flipped negation``: its own sentence with its negation taken out ("is not" -> "is"), or,
+      if it has none, one put in ("is" -> "is not").
     """
     import numpy as np
     import pandas as pd
@@ -114,4 +128,25 @@ def probe_sentences(passages, focuses, qtypes, seed: int = 0):
             number = _NUMBER.search(numbered[0]).group()
             changed = str(int(number.replace(",", "").split(".")[0]) + 1)
             rows.append(("changed number", numbered[0].replace(number, changed, 1), passage, False))
+        for sentence in own:
+            flipped = _flip_negation(sentence)
+            if flipped:
+                rows.append(("flipped negation", flipped, passage, False))
+                break
     return pd.DataFrame(rows, columns=["kind", "sentence", "passage", "should_pass"])
+
+
+_NEGATED_VERB = re.compile(r"\b(is|are|was|were|does|do|did|can|will|should|may|has|have) not\b")
+_PLAIN_VERB = re.compile(r"\b(is|are|was|were|can|will|should|may)\b")
+
+
+def _flip_negation(sentence: str) -> str | None:
+    """``sentence`` with its first "<verb> not" made "<verb>", or its first plain verb negated;
+    None when it has neither (or another negation word the edit would leave in place)."""
+    if _NEGATED_VERB.search(sentence):
+        flipped = _NEGATED_VERB.sub(r"\1", sentence, count=1)
+    elif not negated(sentence) and _PLAIN_VERB.search(sentence):
+        flipped = _PLAIN_VERB.sub(r"\1 not", sentence, count=1)
+    else:
+        return None
+    return flipped if negated(flipped) != negated(sentence) else None
