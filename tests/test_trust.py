@@ -84,13 +84,15 @@ def test_a_checkpoint_survives_encryption(tmp_path):
 
 # --- roles and the audit chain --------------------------------------------------------------
 
+KEY = bytes(range(32))  # the audit service's key; the database never holds it
+
 
 @pytest.fixture()
 def store(tmp_path):
     from medai.trust.records import RecordStore
 
     frame = pd.DataFrame({"site": ["cleveland", "cleveland", "va"], "age": [45.0, 93.0, 61.0], "chol": [200, 240, 180]})
-    s = RecordStore(tmp_path / "records.db")
+    s = RecordStore(tmp_path / "records.db", KEY)
     s.load_patients(frame)
     return s
 
@@ -119,22 +121,57 @@ def test_editing_deleting_or_reordering_the_log_is_found_at_its_entry(store):
 
     for i in range(6):
         store.log(f"user{i}", "researcher", "read patients", True)
-    assert verify_log(store.path) is None
+    assert verify_log(store.path, KEY) is None
     with sqlite3.connect(store.path) as db:
         db.execute("UPDATE audit SET fields = replace(fields, 'user3', 'user9') WHERE idx = 3")
-    assert verify_log(store.path) == 3
+    assert verify_log(store.path, KEY) == 3
     with sqlite3.connect(store.path) as db:
         db.execute("UPDATE audit SET fields = replace(fields, 'user9', 'user3') WHERE idx = 3")
         db.execute("DELETE FROM audit WHERE idx = 2")
-    assert verify_log(store.path) == 2
-    store2 = type(store)(store.path.with_name("b.db"))
+    assert verify_log(store.path, KEY) == 2
+    store2 = type(store)(store.path.with_name("b.db"), KEY)
     for i in range(4):
         store2.log(f"user{i}", "researcher", "read", True)
     with sqlite3.connect(store2.path) as db:  # swap the contents of entries 1 and 2
         rows = db.execute("SELECT idx, fields, previous, hash FROM audit WHERE idx IN (1, 2) ORDER BY idx").fetchall()
         db.execute("UPDATE audit SET fields=?, previous=?, hash=? WHERE idx=1", rows[1][1:])
         db.execute("UPDATE audit SET fields=?, previous=?, hash=? WHERE idx=2", rows[0][1:])
-    assert verify_log(store2.path) == 1
+    assert verify_log(store2.path, KEY) == 1
+
+
+def test_an_edit_resealed_without_the_key_is_still_found_and_a_cut_only_against_the_anchor(store):
+    import hashlib
+    import hmac
+    import json
+
+    from medai.trust.records import log_head, reseal_from, verify_log
+
+    for i in range(6):
+        store.log(f"user{i}", "researcher", "read patients", True)
+    head = log_head(store.path)
+    assert head[0] == 6 and verify_log(store.path, KEY, anchor=head) is None
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE audit SET fields = replace(fields, 'user2', 'user7') WHERE idx = 2")
+
+    def unkeyed(previous, fields):  # the old design: anyone could recompute it
+        return hashlib.sha256((previous + json.dumps(fields, sort_keys=True)).encode()).hexdigest()
+
+    def guessed(previous, fields):
+        return hmac.new(b"not the key 1234", (previous + json.dumps(fields, sort_keys=True)).encode(), "sha256").hexdigest()
+
+    for forge in (unkeyed, guessed):
+        reseal_from(store.path, 2, forge)
+        assert verify_log(store.path, KEY) == 2
+    reseal_from(store.path, 2, lambda previous, fields: hmac.new(KEY, (previous + json.dumps(fields, sort_keys=True)).encode(),
+                                                               "sha256").hexdigest())  # fmt: skip
+    assert verify_log(store.path, KEY) is None  # who holds the key can forge: the threat model says so
+    with sqlite3.connect(store.path) as db:  # cut off the two newest entries
+        db.execute("DELETE FROM audit WHERE idx >= 4")
+    assert verify_log(store.path, KEY) is None and verify_log(store.path, KEY, anchor=head) == 4
+    with pytest.raises(InputError, match="at least 16 random bytes"):
+        verify_log(store.path, b"short")
+    with pytest.raises(InputError, match="audit key"):
+        type(store)(store.path, "a password")
 
 
 def test_concurrent_writers_keep_one_chain(store):
@@ -149,7 +186,7 @@ def test_concurrent_writers_keep_one_chain(store):
         t.start()
     for t in threads:
         t.join()
-    assert verify_log(store.path) is None
+    assert verify_log(store.path, KEY) is None
     with sqlite3.connect(store.path) as db:
         assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == 100
 

@@ -4,7 +4,7 @@ Chapter 9 takes one data set (UCI heart disease, four hospitals) through the pri
 federated            local, pooled, FedAvg and FedProx training across hospitals; federated scaling
 dp                   DP-SGD with opacus, and a loss-threshold membership-inference attack
 encryption           AES-256-GCM for files at rest: key from the environment, nonce per file, name bound
-records              a SQLite patient store with roles, and a hash-chained audit log with its verifier
+records              a SQLite patient store with roles, and an HMAC-chained audit log with its verifier and a head to keep elsewhere
 encrypted_inference  CKKS (TenSEAL): a logistic model scores a patient vector it cannot read
 
 Chapter 10 asks whether a model is fair, explainable and robust:

@@ -1,17 +1,25 @@
-"""Who may see which patient rows, and an audit log no one can quietly edit.
+"""Who may see which patient rows, and an audit log that shows an edit to whoever verifies it.
 
 A small SQLite store of patients with three roles: a *clinician* reads the identified rows of
 their own hospital, a *researcher* reads de-identified rows of every hospital (no record number,
 age in ten-year bands with 90 and over pooled, as HIPAA Safe Harbor asks), an *auditor* reads only
-the log. Every access, allowed or denied, is appended to a hash-chained log: each entry stores
-the sha256 of the previous entry together with its own fields, so editing, deleting or reordering
-any entry breaks the chain at that entry. Appends run inside one immediate transaction, so
-concurrent writers cannot interleave and fork the chain.
+the log. Every access, allowed or denied, is appended to a chained log: each entry stores an
+HMAC-SHA256, under the audit key, of the previous entry's seal and its own fields, so editing,
+deleting or reordering any entry breaks the chain at that entry. Appends run inside one immediate
+transaction, so concurrent writers cannot interleave and fork the chain.
+
+Threat model. The key is held by the service that writes the log (from a key vault or the
+environment), never by the database: someone who can write the database file (an administrator, a
+stolen backup) can edit an entry and recompute every later seal, but without the key the seals are
+wrong and ``verify_log`` finds the first edited entry. Who holds the key can forge the log. Cutting
+off the newest entries leaves a valid chain; keep ``log_head`` somewhere else (another system, a
+printout) and pass it to ``verify_log`` as ``anchor`` to find that too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 import time
@@ -30,8 +38,15 @@ class AccessDenied(MedaiError):
     """The role may not do this (the attempt is logged)."""
 
 
-def _entry_hash(previous: str, fields: dict) -> str:
-    return hashlib.sha256((previous + json.dumps(fields, sort_keys=True)).encode()).hexdigest()
+def _seal(key: bytes, previous: str, fields: dict) -> str:
+    return hmac.new(key, (previous + json.dumps(fields, sort_keys=True)).encode(), hashlib.sha256).hexdigest()
+
+
+def _checked_key(key: bytes) -> bytes:
+    if not isinstance(key, bytes) or len(key) < 16:
+        raise InputError("the audit key must be at least 16 random bytes (for example secrets.token_bytes(32)), "
+                         "kept outside the database")  # fmt: skip
+    return key
 
 
 def deidentify(rows: pd.DataFrame) -> pd.DataFrame:
@@ -46,8 +61,8 @@ def deidentify(rows: pd.DataFrame) -> pd.DataFrame:
 class RecordStore:
     """Patients and the audit log in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, audit_key: bytes) -> None:
+        self.path, self._key = Path(path), _checked_key(audit_key)
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS audit (idx INTEGER PRIMARY KEY, fields TEXT NOT NULL, "
                        "previous TEXT NOT NULL, hash TEXT NOT NULL)")  # fmt: skip
@@ -75,7 +90,7 @@ class RecordStore:
                 fields = {"index": index, "time": round(time.time(), 6), "user": user, "role": role,
                           "action": action, "allowed": bool(allowed), "detail": detail}  # fmt: skip
                 db.execute("INSERT INTO audit VALUES (?, ?, ?, ?)",
-                           (index, json.dumps(fields, sort_keys=True), previous, _entry_hash(previous, fields)))  # fmt: skip
+                           (index, json.dumps(fields, sort_keys=True), previous, _seal(self._key, previous, fields)))  # fmt: skip
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -116,15 +131,47 @@ class RecordStore:
         return pd.DataFrame([json.loads(f) for (f,) in entries])
 
 
-def verify_log(path: str | Path) -> int | None:
-    """The index (position in the file) of the first entry whose chain is broken, or None if intact."""
+def _entries(path: str | Path) -> list[tuple]:
     with sqlite3.connect(path) as db:
-        entries = db.execute("SELECT idx, fields, previous, hash FROM audit ORDER BY rowid").fetchall()
+        return db.execute("SELECT idx, fields, previous, hash FROM audit ORDER BY rowid").fetchall()
+
+
+def log_head(path: str | Path) -> tuple[int, str]:
+    """The number of entries and the newest entry's seal: keep it outside the database."""
+    entries = _entries(path)
+    return len(entries), entries[-1][3] if entries else GENESIS
+
+
+def verify_log(path: str | Path, key: bytes, anchor: tuple[int, str] | None = None) -> int | None:
+    """The index (position in the file) of the first entry whose chain is broken, or None if intact.
+
+    With ``anchor`` (an earlier ``log_head``), entries cut off after it are found too: the answer is
+    the first missing index, or the anchored entry's if its seal changed."""
+    key, entries = _checked_key(key), _entries(path)
     previous = GENESIS
-    for position, (index, fields, stored_previous, stored_hash) in enumerate(entries):
+    for position, (index, fields, stored_previous, stored_seal) in enumerate(entries):
         parsed = json.loads(fields)
         if (stored_previous != previous or parsed.get("index") != position or index != position
-                or _entry_hash(previous, parsed) != stored_hash):  # fmt: skip
+                or not hmac.compare_digest(_seal(key, previous, parsed), stored_seal)):  # fmt: skip
             return position
-        previous = stored_hash
+        previous = stored_seal
+    if anchor is not None:
+        count, seal = anchor
+        if len(entries) < count:
+            return len(entries)
+        if count and entries[count - 1][3] != seal:
+            return count - 1
     return None
+
+
+def reseal_from(path: str | Path, start: int, seal) -> None:
+    """What someone who can write the database does after editing entry ``start``: recompute every
+    seal from there on with ``seal(previous, fields)``. Without the audit key ``verify_log`` still
+    finds ``start`` (chapter 9 shows it; the tests check it)."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT idx, fields, previous FROM audit WHERE idx >= ? ORDER BY idx", (start,)).fetchall()
+        previous = rows[0][2] if rows else GENESIS
+        for index, fields, _ in rows:
+            new = seal(previous, json.loads(fields))
+            db.execute("UPDATE audit SET previous = ?, hash = ? WHERE idx = ?", (previous, new, index))
+            previous = new
