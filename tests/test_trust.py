@@ -50,6 +50,30 @@ def test_aes_gcm_round_trip_is_exact_and_every_tampering_is_caught(tmp_path):
     assert not list(tmp_path.glob("*.partial"))  # nothing half-written left behind
 
 
+def test_files_bound_to_their_record_do_not_swap_even_with_the_same_name(tmp_path):
+    from medai.trust.encryption import DecryptionError, decrypt_file, encrypt_file, new_key
+
+    key, locked = new_key(), {}
+    for site in ("cleveland", "va"):
+        (tmp_path / site).mkdir()
+        plain = tmp_path / site / "patients.csv"
+        plain.write_text(f"rows of {site}\n")
+        locked[site] = encrypt_file(plain, tmp_path / site / "patients.csv.enc", key, record_id=f"{site}/patients")
+    assert decrypt_file(locked["va"], key, record_id="va/patients") == b"rows of va\n"
+    locked["cleveland"].write_bytes(locked["va"].read_bytes())  # VA's file put in Cleveland's place
+    with pytest.raises(DecryptionError):
+        decrypt_file(locked["cleveland"], key, record_id="cleveland/patients")
+    with pytest.raises(DecryptionError):  # bound to a record, it does not open by its file name alone
+        decrypt_file(locked["va"], key)
+    with pytest.raises(InputError, match="non-empty string"):
+        encrypt_file(tmp_path / "va" / "patients.csv", tmp_path / "x.enc", key, record_id=" ")
+    # The limit without an identifier: the file name alone tells apart only the files of one folder.
+    for site in ("cleveland", "va"):
+        encrypt_file(tmp_path / site / "patients.csv", tmp_path / site / "patients.csv.enc", key)
+    locked["cleveland"].write_bytes(locked["va"].read_bytes())
+    assert decrypt_file(locked["cleveland"], key) == b"rows of va\n"
+
+
 def test_keys_come_from_the_environment_or_a_file_and_bad_ones_are_refused(tmp_path, monkeypatch):
     from medai.trust.encryption import KEY_VARIABLE, load_key
 

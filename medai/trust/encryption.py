@@ -1,9 +1,11 @@
 """Encryption at rest: AES-256-GCM for a data file or a model checkpoint.
 
 The key comes from the environment (``MEDAI_KEY``, 64 hex digits) or from a key file, never from
-the repository. Each file gets a fresh random 96-bit nonce; the file's name is bound to the
-ciphertext as associated data, so an encrypted file renamed to stand in for another fails to
-decrypt. GCM authenticates: a flipped byte or a wrong key raises ``DecryptionError``, never
+the repository. Each file gets a fresh random 96-bit nonce; a record identifier is bound to the
+ciphertext as associated data, so an encrypted file put in the place of another record fails to
+decrypt. The identifier is the caller's name for the record, unique across the whole store (such as
+``cleveland/patients/2024-03``); without one, the file's name is used, which tells apart only the
+files of one folder: two ``patients.csv.enc`` from different hospitals would swap unnoticed. GCM authenticates: a flipped byte or a wrong key raises ``DecryptionError``, never
 returns garbage. Output is written to a temporary file in the target folder and moved into place,
 so no partial file (and no plaintext copy) is left behind.
 """
@@ -87,22 +89,32 @@ def decrypt_bytes(blob: bytes, key: bytes, name: str) -> bytes:
     try:
         return _aead(key).decrypt(nonce, blob[len(MAGIC) + NONCE_BYTES :], name.encode())
     except InvalidTag:
-        raise DecryptionError(f"{name}: wrong key, or the file was changed or renamed") from None
+        raise DecryptionError(f"{name}: wrong key, or the file was changed, renamed or put in another record's place") from None
 
 
-def encrypt_file(source: str | Path, target: str | Path, key: bytes) -> Path:
-    """Encrypt ``source`` into ``target`` (bound to ``target``'s file name); refuses to overwrite ``source``."""
+def _bound(path: Path, record_id: str | None) -> str:
+    if record_id is None:
+        return path.name
+    if not isinstance(record_id, str) or not record_id.strip():
+        raise InputError(f"a record identifier must be a non-empty string, got {record_id!r}")
+    return "record:" + record_id  # never equal to a bare file name
+
+
+def encrypt_file(source: str | Path, target: str | Path, key: bytes, record_id: str | None = None) -> Path:
+    """Encrypt ``source`` into ``target``, bound to ``record_id`` (else ``target``'s file name);
+    refuses to overwrite ``source``."""
     source, target = Path(source), Path(target)
     if source.resolve() == target.resolve():
         raise InputError(f"{target} would overwrite its own plaintext; choose another name")
-    _write_atomically(target, encrypt_bytes(source.read_bytes(), key, target.name))
+    _write_atomically(target, encrypt_bytes(source.read_bytes(), key, _bound(target, record_id)))
     return target
 
 
-def decrypt_file(source: str | Path, key: bytes, target: str | Path | None = None) -> bytes:
-    """The plaintext of an encrypted file; also written to ``target`` if given."""
+def decrypt_file(source: str | Path, key: bytes, target: str | Path | None = None, record_id: str | None = None) -> bytes:
+    """The plaintext of an encrypted file, which must be bound to ``record_id`` (else its file
+    name); also written to ``target`` if given."""
     source = Path(source)
-    data = decrypt_bytes(source.read_bytes(), key, source.name)
+    data = decrypt_bytes(source.read_bytes(), key, _bound(source, record_id))
     if target is not None:
         _write_atomically(Path(target), data)
     return data
