@@ -36,7 +36,7 @@ def train_private(model: nn.Module, X: torch.Tensor, y: np.ndarray, *, epsilon: 
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     engine = None
     with warnings.catch_warnings():
-        # opacus's notes: secure RNG is off (fine for research, said in the chapter) and a backward
+        # opacus's notes: secure RNG is off (fine for research; chapter 9 says a release turns it on) and a backward
         # hook fires on the first layer, whose inputs need no gradient
         warnings.filterwarnings("ignore", message=".*Secure RNG turned off.*")
         warnings.filterwarnings("ignore", message=".*Full backward hook is firing.*")
