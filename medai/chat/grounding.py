@@ -77,9 +77,16 @@ def sentence_support(sentence: str, passage: str, min_overlap: float = 0.8,
     numbers = set(_NUMBER.findall(passage))
     new_numbers = tuple(n for n in _NUMBER.findall(sentence) if n not in numbers)
     new_names = tuple(sorted((words - known) & names))
-    # The passage sentence it shares most content words with (the first, on a tie) sets the polarity.
-    closest = max(split_sentences(passage) or [""], key=lambda p: len(words & content_words(p)))
-    flipped = negated(sentence) != negated(closest)
+    # The passage sentence it shares most content words with sets the polarity; on a tie, the one
+    # with the fewest other words (a sentence of the passage itself is then always its own closest),
+    # and if several are still as close, any of them may match.
+    def closeness(candidate: str) -> tuple[int, float]:
+        theirs = content_words(candidate)
+        return len(words & theirs), len(words & theirs) / max(1, len(words | theirs))
+
+    candidates = split_sentences(passage) or [""]
+    best = max(map(closeness, candidates))
+    flipped = all(negated(c) != negated(sentence) for c in candidates if closeness(c) == best)
     return Support(sentence, overlap, new_numbers, new_names,
                    overlap >= min_overlap and not new_numbers and not new_names and not flipped, flipped)  # fmt: skip
 
