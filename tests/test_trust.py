@@ -194,6 +194,14 @@ def test_an_edit_resealed_without_the_key_is_still_found_and_a_cut_only_against_
     assert verify_log(store.path, KEY) is None and verify_log(store.path, KEY, anchor=head) == 4
     with pytest.raises(InputError, match="at least 16 random bytes"):
         verify_log(store.path, b"short")
+    missing = store.path.with_name("missing.db")
+    with pytest.raises(InputError, match="no audit log"):
+        verify_log(missing, KEY)
+    assert not missing.exists()  # checking a log never creates one
+    junk = store.path.with_name("junk.db")
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(InputError, match="not an audit log"):
+        verify_log(junk, KEY)
     with pytest.raises(InputError, match="audit key"):
         type(store)(store.path, "a password")
 

@@ -132,8 +132,14 @@ class RecordStore:
 
 
 def _entries(path: str | Path) -> list[tuple]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT idx, fields, previous, hash FROM audit ORDER BY rowid").fetchall()
+    # sqlite3.connect would create a missing file and then fail on the missing table: say what is wrong.
+    if not Path(path).is_file():
+        raise InputError(f"no audit log at {path}")
+    try:
+        with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as db:
+            return db.execute("SELECT idx, fields, previous, hash FROM audit ORDER BY rowid").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise InputError(f"{path} is not an audit log ({error})") from None
 
 
 def log_head(path: str | Path) -> tuple[int, str]:
