@@ -166,6 +166,22 @@ def test_damaged_wfdb_records_raise_a_medai_error_naming_the_header(
         read_wfdb_record(tmp_path / "100.hea")
 
 
+@pytest.mark.parametrize("rate", ["abc", "-360", "0", "nan", "1e-9"])
+def test_a_wfdb_header_with_a_bad_sampling_rate_is_refused_not_replaced(rate, tmp_path):
+    folder = datasets.path("mitbih-arrhythmia", ["100.hea", "100.dat"])
+    (tmp_path / "100.dat").write_bytes((folder / "100.dat").read_bytes())
+    lines = (folder / "100.hea").read_text().splitlines()
+    fields = lines[0].split()
+    assert fields[2] == "360"  # the record line: name, signals, rate, samples
+    fields[2] = rate
+    (tmp_path / "100.hea").write_text("\n".join([" ".join(fields), *lines[1:]]) + "\n")
+    with pytest.raises(MedaiError, match="100.hea.*sampling frequency"):
+        read_wfdb_record(tmp_path / "100.hea")
+    fields[2] = "360"
+    (tmp_path / "100.hea").write_text("\n".join([" ".join(fields), *lines[1:]]) + "\n")
+    assert read_wfdb_record(tmp_path / "100.hea").fs == 360
+
+
 TEXT_PARSERS = {
     "parse_conll": lambda value: parse_conll(value, source="input.tsv"),
     "parse_annotation_text": parse_annotation_text,

@@ -78,6 +78,9 @@ def read_wfdb_record(header: str | Path) -> wfdb.Record:
             f"WFDB record {hea} (or its signal file) cannot be read: "
             f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no detail'}"
         ) from None
+    written = _written_rate(hea)
+    if written is not None and written != rec.fs:  # wfdb puts 250 Hz in place of a rate it cannot read
+        raise DataError(f"{hea}: sampling frequency {written!r} in the header is not a rate wfdb can use (read as {rec.fs} Hz)")
     if not rec.fs or not np.isfinite(rec.fs) or rec.fs <= 0:
         raise DataError(
             f"{hea}: sampling frequency {rec.fs!r} Hz is not a positive number"
@@ -90,6 +93,22 @@ def read_wfdb_record(header: str | Path) -> wfdb.Record:
             f"the signal file holds {rec.p_signal.shape}"
         )
     return rec
+
+
+def _written_rate(hea: Path) -> str | float | None:
+    """The sampling frequency as the header's record line writes it (``NAME NSIG FS[/COUNTER][(BASE)] ...``):
+    a float, the text when it is not a positive number, or None when the line gives none (250 Hz by
+    the WFDB format's default)."""
+    lines = [line for line in hea.read_text(errors="replace").splitlines() if line.strip() and not line.startswith("#")]
+    fields = lines[0].split() if lines else []
+    if len(fields) < 3:
+        return None
+    text = fields[2].split("/")[0].split("(")[0]
+    try:
+        rate = float(text)
+    except ValueError:
+        return fields[2]
+    return rate if np.isfinite(rate) and rate > 0 else fields[2]
 
 
 def _record(folder, name: str) -> wfdb.Record:
