@@ -171,3 +171,17 @@ def style_group(style: str) -> str:
     """"dictated, exported or scanned" for speech transcripts, HL7/CSV/DICOM exports and OCR scans;
     "typed" for everything else (the two have different goals)."""
     return "dictated, exported or scanned" if any(k in style.lower() for k in _NOT_TYPED) else "typed"
+
+
+def record_file(name: str) -> "Path":
+    """A record the de-identification benchmarks wrote (``benchmarks/results/NAME`` of the checkout).
+
+    Found from the package's own location, so a notebook reads it from any working folder (the
+    tests re-run an executed copy elsewhere); an installed package without the checkout says so."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / name
+    if not path.is_file():
+        raise InputError(f"{path} is missing: the benchmark records come with a checkout of the book "
+                         "(git clone https://github.com/medai-book/medai)")  # fmt: skip
+    return path
