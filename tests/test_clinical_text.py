@@ -215,7 +215,9 @@ def test_note_to_structured_summary_keeps_no_identifier():
         assert identifier not in text
     assert summary["absent"] == ["chest pain"] and summary["uncertain"] == ["pneumonia"]
     assert summary["present"] == []  # "at" is not the abbreviation AT
-    assert summary["phi_removed"] == {"DATE": 1, "MRN": 1, "NAME": 2}
+    # Both names go; the tagger may remove a name as one span or as first name and surname apart.
+    removed = summary["phi_removed"]
+    assert set(removed) == {"DATE", "MRN", "NAME"} and removed["DATE"] == removed["MRN"] == 1 and 2 <= removed["NAME"] <= 4
     assert json.loads(to_json(summary)) == summary
     # A tagger that calls everything a disease still reports no PHI placeholder as a finding.
     greedy = summarise_note(note, "P7", "secret", lambda text: [(0, len(text))])
