@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from importlib import resources
-
 import pytest
 
 from medai.datasets.triage_evaluation import EVAL_FILES, ROUTES, load_triage_evaluation
+from medai.datasets.written import packaged_sha256
 
 # Each pinned when the set arrived: A before any rule, training message or threshold was written;
 # B before the changes that A's false alarms led to; C, unscored, before the next change.
@@ -20,8 +18,7 @@ FROZEN_EVALUATION_SHA256 = {
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))
 def test_the_evaluation_sets_are_the_frozen_ones(version):
-    data = resources.files("medai.datasets").joinpath("data", EVAL_FILES[version]).read_bytes()
-    assert hashlib.sha256(data).hexdigest() == FROZEN_EVALUATION_SHA256[version]
+    assert packaged_sha256(EVAL_FILES[version]) == FROZEN_EVALUATION_SHA256[version]
 
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))

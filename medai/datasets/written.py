@@ -15,6 +15,13 @@ def packaged_text(file: str) -> str:
     return resources.files(__package__).joinpath("data", file).read_text("utf-8")
 
 
+def packaged_sha256(file: str) -> str:
+    """The sha256 of ``medai/datasets/data/<file>``: a frozen evaluation set is checked against it."""
+    import hashlib
+
+    return hashlib.sha256(resources.files(__package__).joinpath("data", file).read_bytes()).hexdigest()
+
+
 def tab_rows(text: str, fields: int, source: str, first_in: tuple[str, ...] | None = None) -> list[list[str]]:
     """Lines of ``fields`` tab-separated, non-empty fields (``#`` comments and blank lines skipped);
     with ``first_in``, the first field must be one of those words (a label or kind)."""
