@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
 from smoke_runs import NOTEBOOKS, execute_smoke, executed_copy
 
@@ -85,3 +86,55 @@ def test_harness_catches_a_notebook_that_does_not_reproduce(tmp_path: Path) -> N
         "Cell outputs differ" in second_run.stdout
         and "mismatch 'stdout'" in second_run.stdout
     )
+
+
+def _settings_table(notebook: Path) -> dict | None:
+    """The profile table a notebook hands to ``settings_for`` (a literal by convention), or None."""
+    import ast
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code" or "settings_for(" not in cell.source:
+            continue
+        call = next(node for node in ast.walk(ast.parse(cell.source.replace("%pip", "#")))
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "settings_for")  # fmt: skip
+        try:
+            return ast.literal_eval(call.args[1])
+        except ValueError:
+            return None
+    return None
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_full_profile_dry_runs_on_the_cpu(notebook: Path, tmp_path: Path, monkeypatch) -> None:
+    """A reader's first ``full`` run (on a GPU) must not die on a typo in the full settings: every
+    notebook runs with ``profile="full"`` under ``MEDAI_DRY_RUN=1`` (its shape settings, smoke-sized
+    work; medai.core.profiles). Where that equals the smoke run already tested, it is not repeated."""
+    from medai.core.profiles import settings_for
+
+    table = _settings_table(notebook)
+    monkeypatch.setenv("MEDAI_DRY_RUN", "1")
+    if table is not None and settings_for("full", table) == settings_for("smoke", table):
+        pytest.skip("the dry run of the full profile is the smoke run, tested above")
+    papermill.execute_notebook(str(notebook), str(tmp_path / notebook.name), parameters={"profile": "full"},
+                               kernel_name="python3", cwd=str(notebook.parent), progress_bar=False, log_output=False)  # fmt: skip
+
+
+def test_a_dry_run_keeps_the_shapes_and_takes_the_smoke_amounts(monkeypatch):
+    from medai.core.errors import InputError
+    from medai.core.profiles import settings_for
+
+    table = {"smoke": {"epochs": 1, "max_length": 32, "records": ["100"]},
+             "default": {"epochs": 10, "max_length": 64, "records": None},
+             "full": {"epochs": 40, "max_length": 128, "records": None}}  # fmt: skip
+    assert settings_for("full", table) == table["full"]
+    monkeypatch.setenv("MEDAI_DRY_RUN", "1")
+    assert settings_for("full", table) == {"epochs": 1, "max_length": 128, "records": ["100"]}
+    # A typo in the full profile is caught in every run, dry or not, before any work.
+    monkeypatch.delenv("MEDAI_DRY_RUN")
+    broken = {**table, "full": {**table["full"], "epochs": "40"}}
+    with pytest.raises(InputError, match="'full' sets 'epochs' to '40'"):
+        settings_for("default", broken)
+    monkeypatch.setenv("MEDAI_DRY_RUN", "maybe")
+    with pytest.raises(InputError, match="MEDAI_DRY_RUN"):
+        settings_for("full", table)
