@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from medai.core.checks import check_images
+from medai.core.errors import InputError
 from medai.core.tensors import TensorPairs
 from medai.datasets import load_pneumoniamnist
 from medai.imaging.arrays import image_dataset
@@ -97,3 +98,39 @@ def test_images_that_are_not_arrays_are_refused_in_words(images):
 def test_labels_that_are_not_numbers_are_refused_in_words():
     with pytest.raises(ValueError, match="labels must be numbers"):
         check_images(np.zeros((2, 4, 4), np.uint8), np.array(["normal", "pneumonia"]))
+
+
+def test_exact_copies_are_found_across_and_within_splits_and_nothing_else():
+    from medai.imaging.splits import copies_of, repeated_within
+
+    rng = np.random.default_rng(0)
+    train = rng.integers(0, 256, size=(50, 8, 8), dtype=np.uint8)
+    val = rng.integers(0, 256, size=(20, 8, 8), dtype=np.uint8)
+    val[[3, 11]] = train[[7, 40]]  # two planted copies
+    val[5] = train[9]
+    val[5, 0, 0] ^= 1  # one pixel off: not a copy
+    assert np.flatnonzero(copies_of(val, train)).tolist() == [3, 11]
+    assert not copies_of(val.astype(np.int16), train).any()  # the same numbers in another dtype are another file
+    doubled = np.r_[train[:5], train[2:4]]
+    assert repeated_within(doubled).tolist() == [False] * 5 + [True, True]
+    with pytest.raises(InputError, match="array of images"):
+        copies_of(np.arange(5), train)
+
+
+def test_temperature_scaling_recovers_an_overconfident_network_s_temperature_and_keeps_its_ranking():
+    from medai.core.metrics import auroc
+    from medai.imaging.calibration import fit_temperature, scaled_probabilities
+
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(4000, 2)) * 1.5
+    labels = (rng.random(4000) < np.exp(z[:, 1]) / np.exp(z).sum(axis=1)).astype(int)  # calibrated at T = 1
+    temperature = fit_temperature(3 * z, labels)  # logits three times too sharp
+    assert temperature == pytest.approx(3, rel=0.1)
+    p = scaled_probabilities(3 * z, temperature)
+    assert p.shape == (4000,) and auroc(labels, p) == pytest.approx(auroc(labels, 3 * z[:, 1] - 3 * z[:, 0]))
+    with pytest.raises(InputError, match="class numbers"):
+        fit_temperature(z, labels + 1)
+    with pytest.raises(InputError, match="NaN"):
+        fit_temperature(np.full((3, 2), np.nan), [0, 1, 0])
+    with pytest.raises(InputError, match="positive"):
+        scaled_probabilities(z, 0.0)

@@ -2,6 +2,8 @@
 
 source_example   the source document's Dataset / model / train / evaluate, each defect fixed and named
 arrays           images to standardised tensors (``image_dataset``)
+splits           exact copies of an image across or within splits, found by their bytes
+calibration      temperature scaling fitted on validation logits
 augment          random affine augmentation on whole batches
 resnet           ResNet-18 for 28 x 28 grey images
 unet             a small U-Net for per-pixel prediction
