@@ -88,6 +88,28 @@ def test_both_mitigations_shrink_the_equal_opportunity_gap():
         assert {(a, b) for a, b in zip(g[part], y[part])} == {("a", 0), ("a", 1), ("b", 0), ("b", 1)}
 
 
+
+def test_the_repeated_study_scores_both_threshold_fits_on_every_split_and_keeps_the_gap_s_direction():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from medai.trust import fairness
+
+    x, y, g = _biased_patients()
+    frame = pd.DataFrame(x, columns=["score", "noise", "is_b"])
+    study = fairness.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(random_state=seed), 4, seed=3)
+    assert list(study.index) == [3, 4, 5, 6]  # split seeds seed .. seed + repeats - 1
+    fits = ("one threshold", "per-group thresholds (validation)", "per-group thresholds (development)")
+    assert {f"TPR gap, {name}" for name in fits} | {f"balanced accuracy, {name}" for name in fits} < set(study.columns)
+    assert study.notna().all().all() and ((study >= 0) & (study <= 1)).all().all()
+    # The gap is the distance between the two groups' TPRs; the TPR columns say which group is lower.
+    assert np.allclose(study["TPR gap, one threshold"], (study["TPR a, one threshold"] - study["TPR b, one threshold"]).abs())
+    assert (study["TPR b, one threshold"] < study["TPR a, one threshold"]).all()
+    assert (study["TPR gap, per-group thresholds (development)"] < study["TPR gap, one threshold"]).mean() >= 0.75
+    with pytest.raises(InputError, match="repeats"):
+        fairness.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(), 0)
+
+
 # --- explanations --------------------------------------------------------------------------
 
 
