@@ -259,3 +259,25 @@ def test_deidentify_works_or_raises_a_medai_error(note):
     except MedaiError:
         return
     assert isinstance(text, str) and all(s.end <= len(note) for s in spans)
+
+
+@pytest.mark.parametrize("unit", [" ", "\t", ", ", "Dr ", "a, 1, ", "Smith ", "\n"],
+                         ids=["spaces", "tabs", "commas", "titles", "mixed", "names", "newlines"])  # fmt: skip
+def test_the_rules_read_a_long_note_in_time_proportional_to_its_length(unit):
+    """A run of 40,000 spaces once took a minute (a pattern retried at every space): four times the text
+    must take about four times as long, not sixteen. The ratio, not a time, so any machine can run it."""
+    import time
+
+    from medai.text.deid import rule_phi
+
+    def seconds(size: int) -> float:
+        text = unit * (size // len(unit)) + " 1"
+        best = float("inf")
+        for _ in range(2):  # the faster of two runs: a busy machine slows one, not the ratio
+            start = time.perf_counter()
+            rule_phi(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(100_000), seconds(400_000)
+    assert large < 8 * small + 0.05, f"{unit!r}: 100 kB in {small:.2f} s, 400 kB in {large:.2f} s"

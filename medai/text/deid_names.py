@@ -90,8 +90,9 @@ _GREETING = re.compile(
     r"(?m)(?:^|:[ \t]*)(?P<v>[^\W\d_]+),[ \t]+your\b"
 )  # "fatima, your cleaning ..."
 _BED = re.compile(r"(?i)\bbed \d+[ \t]*:[ \t]*")
+# (?<![ \t]): a match starts where a run of spaces starts, so a long run is read once, not once per space.
 _AFTER = re.compile(
-    r"(?:,?[ \t]+(?:MD|DO|RN|NP|PA-C|PA|GP|PhD|MBBS|FRCP)\b|[ \t]+\((?:husband|wife|son|daughter|partner|mother|"
+    r"(?<![ \t])(?:,?[ \t]+(?:MD|DO|RN|NP|PA-C|PA|GP|PhD|MBBS|FRCP)\b|[ \t]+\((?:husband|wife|son|daughter|partner|mother|"
     r"father|sister|brother|carer)\)|[ \t]+<[^>\s]+@|,[ \t]+\d{1,3},|[ \t]+(?:is|was)[ \t]+an?[ \t]+\d{1,3}[- ]?"
     r"(?:year|yr|y/o|yo\b)|[ \t]+(?:reports|says|states|denies|complains|attends|understands)\b)"
 )
