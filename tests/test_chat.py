@@ -459,3 +459,38 @@ def test_a_sentence_cut_off_by_the_token_limit_is_dropped():
     assert complete_sentences("Gout is arthritis. It hurts.") == "Gout is arthritis. It hurts."
     assert complete_sentences("only a fragment") == "only a fragment"  # nothing complete to keep
     assert complete_sentences("") == ""
+
+
+def test_an_undecodable_byte_spoils_a_word_not_the_session(monkeypatch, capsys):
+    """Issue 28, item 7: one invalid UTF-8 byte ended `medai chat`. Now it is read as U+FFFD, and a
+    message that still fails is answered with an apology and the emergency line; the next is answered."""
+    import argparse
+    import io
+    import sys
+
+    from medai.chat import assistant as assistant_module
+    from medai.chat import service, terminal
+    from medai.chat.assistant import readable
+
+    assert readable("gout \udcff pain") == "gout \ufffd pain"  # a byte the terminal could not decode
+    assert readable("broken \ud800 text") == "broken \ufffd text"  # a surrogate that stands for no byte
+    assert readable("plain words") == "plain words"
+    readable("gout \udcff pain").encode("utf-8")  # what a tokenizer needs: encodable text
+
+    tiny = tiny_assistant(0.0)
+    original = tiny.answer
+    def answer(message):
+        if "boom" in message:
+            raise RuntimeError("boom")
+        return original(message)
+
+    monkeypatch.setattr(tiny, "answer", answer)
+    monkeypatch.setattr(service, "load_assistant", lambda **kwargs: tiny)
+    stdin = io.TextIOWrapper(io.BytesIO(b"what causes gout \xff?\nboom\nwhat helps asthma?\n"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    terminal.run_chat(argparse.Namespace(topics=None, quiet=True, generate=False, ask=None, json=False))
+    out, err = capsys.readouterr()
+    replies = [block for block in out.split("\n\n") if block.strip()]
+    assert "could not be answered (RuntimeError: boom)" in err
+    assert "something went wrong" in out and assistant_module.safety_text("emergency_line", "en") in out
+    assert out.rstrip().endswith(original("what helps asthma?").reply.rstrip()) and len(replies) >= 3

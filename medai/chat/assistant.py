@@ -54,6 +54,7 @@ _PERSONAL = re.compile(
 MAX_CHARACTERS = 2000
 ENGLISH_ONLY = "I can answer health questions in English only"
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: undecodable bytes, or broken text
 
 
 @dataclass
@@ -96,6 +97,17 @@ def check_message(message) -> str | None:
     if sum(c.isascii() for c in letters) / len(letters) < 0.5:
         return ENGLISH_ONLY
     return None
+
+
+def readable(message: str) -> str:
+    """``message`` as text every model can take: bytes a terminal could not decode (kept as lone
+    surrogates) become U+FFFD, the replacement character, so one bad byte spoils a word, not the reply."""
+    if not _SURROGATE.search(message):
+        return message
+    try:
+        return message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return _SURROGATE.sub("\ufffd", message)
 
 
 def closing(text: str, language: str = "en") -> str:
@@ -167,6 +179,7 @@ class Assistant:
         if not isinstance(message, str):
             problem = check_message(message)
             return Reply(closing(f"Sorry, {problem}."), abstained=True, problem=problem)
+        message = readable(message)
         flags = triage(message, self.detector)
         language, scores = flags.language, {"triage": flags.scores, "rule": flags.category}
         if flags.escalated:

@@ -41,6 +41,7 @@ def show(reply, as_json: bool) -> None:
 
 def run_chat(args: argparse.Namespace) -> None:
     """Start the assistant, then answer ``--ask`` once or every line read from the terminal."""
+    from .assistant import Reply, closing
     from .service import load_assistant
 
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
@@ -54,6 +55,8 @@ def run_chat(args: argparse.Namespace) -> None:
     if args.ask is not None:
         show(assistant.answer(args.ask), args.json)
         return
+    if hasattr(sys.stdin, "reconfigure"):  # an undecodable byte becomes U+FFFD instead of ending the session
+        sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty()
     if interactive:
         say("Ask a health question; 'quit' or Ctrl-D ends. This is not medical advice.")
@@ -64,4 +67,11 @@ def run_chat(args: argparse.Namespace) -> None:
             break
         if message.strip().lower() in QUIT_WORDS:
             break
-        show(assistant.answer(message), args.json)
+        try:
+            reply = assistant.answer(message)
+        except Exception as error:  # noqa: BLE001 - one bad message must not end the session
+            say(f"medai chat: this message could not be answered ({type(error).__name__}: {error}); "
+                "the next one will be")
+            reply = Reply(closing("Sorry, something went wrong with this message; please ask again."),
+                          abstained=True, problem="internal error")  # fmt: skip
+        show(reply, args.json)
