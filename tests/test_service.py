@@ -56,7 +56,8 @@ def png(size=(28, 28), mode="L") -> bytes:
 def test_health_and_model_card_name_the_weights(client, package_folder):
     manifest = json.loads((package_folder / "manifest.json").read_text())
     health = client.get("/health").json()
-    assert health == {"status": "ok", "model_version": "test-1", "weights_sha256": manifest["weights_sha256"]}
+    assert health == {"status": "ok", "model_version": "test-1", "package_sha256": manifest["package_sha256"],
+                      "weights_sha256": manifest["weights_sha256"]}
     assert client.get("/model-card").json() == {"model": {"name": "untrained test CNN"}}
 
 
@@ -137,6 +138,50 @@ def test_weights_that_do_not_match_their_hash_are_refused(package_folder, tmp_pa
         load_model_package(copy)
     with pytest.raises(ModelPackageError, match="manifest.json is missing"):
         load_model_package(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        ({"temperature": -1}, "finite temperature above 0"),
+        ({"threshold": 7}, "threshold between 0 and 1"),
+        ({"temperature": float("nan")}, "finite temperature"),
+        ({"threshold": "0.5"}, "threshold between 0 and 1"),
+        ({"weights_sha256": "abc"}, "64 hexadecimal"),
+        ({"version": "test-2"}, "changed after the package was written"),
+        ({"temperature": 1.0}, "changed after the package was written"),
+    ],
+    ids=["negative-temperature", "threshold-7", "nan", "threshold-text", "short-hash", "version", "plausible-temperature"],
+)
+def test_an_edited_manifest_is_refused_with_what_is_wrong(package_folder, tmp_path, edit, message):
+    """Issue 28, item 1: a temperature of -1 once turned a 'normal' image into 'pneumonia' while the
+    service reported the original weights' hash. Every value is checked, and the package hash covers them."""
+    import shutil
+
+    copy = Path(shutil.copytree(package_folder, tmp_path / "copy"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    (copy / "manifest.json").write_text(json.dumps({**manifest, **edit}))
+    with pytest.raises(ModelPackageError, match=message):
+        load_model_package(copy)
+
+
+def test_an_edited_or_broken_card_and_an_unexpected_package_are_refused(package_folder, tmp_path):
+    import shutil
+
+    package = load_model_package(package_folder, expected_sha256=load_model_package(package_folder).package_sha256)
+    assert len(package.package_sha256) == 64
+    with pytest.raises(ModelPackageError, match="not the expected"):
+        load_model_package(package_folder, expected_sha256="0" * 64)
+    copy = Path(shutil.copytree(package_folder, tmp_path / "copy"))
+    (copy / "model_card.yaml").write_text("model: {name: a better model}\n")
+    with pytest.raises(ModelPackageError, match="changed after"):
+        load_model_package(copy)
+    (copy / "model_card.yaml").write_text("model: [unclosed\n")
+    with pytest.raises(ModelPackageError, match="not valid YAML"):
+        load_model_package(copy)
+    (copy / "manifest.json").write_text("[1, 2]")
+    with pytest.raises(ModelPackageError, match="not a JSON object"):
+        load_model_package(copy)
 
 
 def free_port() -> int:

@@ -139,11 +139,11 @@ def _model_alone(folder: Path) -> pd.DataFrame:
 
 
 def _measure(args: argparse.Namespace) -> None:
-    from .serve import default_package_folder, train_default_package
+    from .serve import default_package_folder, ensure_default_package
 
     folder = Path(args.model) if args.model else default_package_folder()
-    if args.model is None and not (folder / "manifest.json").is_file():
-        train_default_package(folder)
+    if args.model is None:
+        ensure_default_package(folder)
     bodies = _png_bodies(args.requests)
     rows = []
     for mode, wait in (("one at a time", 0.0), (f"micro-batched ({args.batch_wait_ms:g} ms)", args.batch_wait_ms)):

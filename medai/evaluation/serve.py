@@ -25,6 +25,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "see python -m medai bench serve)")  # fmt: skip
     parser.add_argument("--max-batch", type=int, default=64)
     parser.add_argument("--retrain", action="store_true", help="train the default package again")
+    parser.add_argument("--expect-sha256", metavar="HEX", default=None,
+                        help="serve only the package with this package_sha256 (from its manifest.json or /health)")
+
+
+def ensure_default_package(folder: Path, *, retrain: bool = False, say=print) -> None:
+    """Train the cache's default package when asked, when it is missing, or when it is refused
+    (written by an older medai, or damaged): the cache's own model is remade, never served broken."""
+    from .package import ModelPackageError, load_model_package
+
+    if not retrain and (folder / "manifest.json").is_file():
+        try:
+            load_model_package(folder)
+            return
+        except ModelPackageError as error:
+            say(f"the cached default package is refused ({error}); training it again")
+    train_default_package(folder, say=say)
 
 
 def default_package_folder() -> Path:
@@ -91,10 +107,10 @@ def run_serve(args: argparse.Namespace) -> None:
 
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     folder = Path(args.model) if args.model else default_package_folder()
-    if args.model is None and (args.retrain or not (folder / "manifest.json").is_file()):
-        train_default_package(folder, say=say)
-    package = load_model_package(folder)
-    say(f"serving {package.version} (weights sha256 {package.weights_sha256[:12]}...) from {folder} "
+    if args.model is None:
+        ensure_default_package(folder, retrain=args.retrain, say=say)
+    package = load_model_package(folder, expected_sha256=args.expect_sha256)
+    say(f"serving {package.version} (package sha256 {package.package_sha256[:12]}...) from {folder} "
         f"on http://{args.host}:{args.port}; routes: POST /predict, GET /health, GET /model-card")  # fmt: skip
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(package, batch_wait_ms=args.batch_wait_ms, max_batch=args.max_batch)

@@ -165,7 +165,8 @@ def create_app(package: ModelPackage, *, batch_wait_ms: float = 0.0, max_batch: 
 
     app = FastAPI(title="medai chest X-ray model", version=package.version, lifespan=lifespan)
     app.state.batcher = batcher
-    identity = {"model_version": package.version, "weights_sha256": package.weights_sha256}
+    identity = {"model_version": package.version, "package_sha256": package.package_sha256,
+                "weights_sha256": package.weights_sha256}
 
     app.add_middleware(GuardAndLog, max_upload_bytes=max_upload_bytes)
 
