@@ -1,3 +1,4 @@
+import hashlib
 import os
 import subprocess
 import sys
@@ -300,3 +301,21 @@ def test_group_by_length_trains_on_packed_tokens_and_refuses_other_inputs():
     images = TensorPairs(torch.rand(16, 1, 4, 4), torch.randint(0, 2, (16,)))
     with pytest.raises(InputError, match="packed token inputs"):
         fit(nn.Sequential(nn.Flatten(), nn.Linear(16, 2)), images, images, config)
+
+
+def test_a_checkpoint_with_one_flipped_byte_is_refused(tmp_path):
+    """Issue 28, item 4: one flipped byte changed a weight from 0.038 to -39.3 and the checkpoint loaded.
+    fit writes the sha256 beside the file; load_checkpoint compares them."""
+    from medai.core.checkpoint import CheckpointError, hash_sidecar
+
+    path = tmp_path / "best.pt"
+    fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=1, checkpoint=path))
+    assert hash_sidecar(path).read_text().strip() == hashlib.sha256(path.read_bytes()).hexdigest()
+    load_checkpoint(path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x40  # inside the tensor bytes: torch itself would load it
+    path.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="changed after it was written"):
+        load_checkpoint(path)
+    hash_sidecar(path).unlink()  # a file with no recorded hash (saved elsewhere) is read as before
+    load_checkpoint(path)

@@ -1,7 +1,9 @@
-"""Checkpoints of the training loop: written atomically, read back without running pickled code."""
+"""Checkpoints of the training loop: written atomically with their sha256 beside them, read back
+only when the hash still matches, and without running pickled code."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -36,7 +38,11 @@ def save_best(
     if rank == 0:
         partial = checkpoint.with_name(checkpoint.name + ".partial")
         torch.save(state, partial)
+        digest = hash_sidecar(checkpoint)
+        digest_partial = digest.with_name(digest.name + ".partial")
+        digest_partial.write_text(_sha256(partial) + "\n")
         os.replace(partial, checkpoint)
+        os.replace(digest_partial, digest)  # a crash between the two leaves a mismatch: refused, never trusted
     if world > 1:
         dist.barrier()
     return None
@@ -63,8 +69,23 @@ class CheckpointError(InputError):
     """A file that is not a readable checkpoint of tensors."""
 
 
+def hash_sidecar(path: Path) -> Path:
+    """Where the sha256 of checkpoint ``path`` is kept: ``best.pt`` -> ``best.pt.sha256``."""
+    return path.with_name(path.name + ".sha256")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def load_checkpoint(path: str | Path) -> dict[str, torch.Tensor]:
-    """A state dict saved by ``fit``; ``weights_only=True`` refuses pickled code."""
+    """A state dict saved by ``fit``. Where the sha256 ``fit`` wrote beside it exists, the file must
+    still match it (one flipped byte can turn a weight of 0.04 into -39); ``weights_only=True``
+    refuses pickled code."""
     if not isinstance(path, (str, Path)):
         raise CheckpointError(
             f"checkpoint path must be a str or Path, got {type(path).__name__}"
@@ -73,6 +94,15 @@ def load_checkpoint(path: str | Path) -> dict[str, torch.Tensor]:
     if not path.is_file():
         what = "a folder" if path.is_dir() else "missing"
         raise CheckpointError(f"checkpoint {path} is {what}, not a file")
+    sidecar = hash_sidecar(path)
+    if sidecar.is_file():
+        recorded = sidecar.read_text(errors="replace").strip()
+        actual = _sha256(path)
+        if actual != recorded:
+            raise CheckpointError(
+                f"checkpoint {path} has sha256 {actual[:12]}..., but {sidecar.name} records {recorded[:12]}...: "
+                "the file changed after it was written (damaged or replaced); it was not loaded"
+            )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
