@@ -33,13 +33,12 @@ from typing import Any, Iterable
 import numpy as np
 
 from .errors import InputError, InputTypeError, MedaiError
-from .profiles import PROFILES, dry_run
+from .profiles import PROFILES, dry_run, env_switch
 
 STRICT_ENV = "MEDAI_STRICT_CLAIMS"
 RECORD_ENV = "MEDAI_CLAIMS_RECORD"
 NOTEBOOK_ENV = "MEDAI_NOTEBOOK"
 SEED_ENV = "MEDAI_SEED"
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
 class ClaimError(MedaiError, AssertionError):
@@ -52,10 +51,7 @@ class ClaimWarning(UserWarning):
 
 def strict() -> bool:
     """Whether ``MEDAI_STRICT_CLAIMS`` asks a false claim to raise."""
-    value = os.environ.get(STRICT_ENV, "").strip().lower()
-    if value not in _TRUE + _FALSE:
-        raise InputError(f"{STRICT_ENV} must be 1 or 0 (or true/false), got {value!r}")
-    return value in _TRUE
+    return env_switch(STRICT_ENV)
 
 
 def json_safe(value: Any) -> Any:

@@ -20,12 +20,18 @@ SHAPE_WORDS = ("length", "width", "tokens")  # settings whose names contain thes
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
+def env_switch(name: str) -> bool:
+    """Whether the environment variable ``name`` is on (1/true/yes/on) or off (unset, 0/false/no/off);
+    any other value is refused, so a typo cannot quietly leave a switch off."""
+    value = os.environ.get(name, "").strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise InputError(f"{name} must be 1 or 0 (or true/false), got {value!r}")
+    return value in _TRUE
+
+
 def dry_run() -> bool:
     """Whether ``MEDAI_DRY_RUN`` asks for a dry run."""
-    value = os.environ.get(DRY_RUN_ENV, "").strip().lower()
-    if value not in _TRUE + _FALSE:
-        raise InputError(f"{DRY_RUN_ENV} must be 1 or 0 (or true/false), got {value!r}")
-    return value in _TRUE
+    return env_switch(DRY_RUN_ENV)
 
 
 def _kind(value: Any) -> str:
