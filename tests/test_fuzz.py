@@ -20,6 +20,7 @@ from medai.core.checks import check_images
 from medai.core.errors import MedaiError
 from medai.datasets import chipseq, gse7390, heart, pneumoniamnist, splice, text
 from medai.datasets.chipseq import read_fasta
+from medai.datasets.errors import DataError
 from medai.datasets.physionet import parse_annotation_text, read_wfdb_record
 from medai.datasets.text import parse_conll
 from medai.imaging.dicom import read_dicom
@@ -281,3 +282,26 @@ def test_the_rules_read_a_long_note_in_time_proportional_to_its_length(unit):
 
     small, large = seconds(100_000), seconds(400_000)
     assert large < 8 * small + 0.05, f"{unit!r}: 100 kB in {small:.2f} s, 400 kB in {large:.2f} s"
+
+
+@pytest.mark.parametrize("column, value", [("age", "-500"), ("chol", "99999"), ("sex", "7"), ("thalach", "inf"),
+                                           ("trestbps", "-1"), ("thal", "5")])  # fmt: skip
+def test_an_impossible_heart_value_is_refused_naming_its_line_and_column(column, value, tmp_path, monkeypatch):
+    """Issue 28, item 6: age -500, cholesterol 99,999, sex 7 or inf passed the loader and were scored."""
+    lines = _mirror_bytes("uci-heart-disease", "processed.va.data").decode("ascii").splitlines()
+    fields = lines[4].split(",")
+    fields[heart.HEART_COLUMNS.index(column)] = value
+    lines[4] = ",".join(fields)
+    edited = tmp_path / "processed.va.data"
+    edited.write_text("\n".join(lines) + "\n")
+    call = _loader(heart, lambda: datasets.load_uci_heart_disease(["va"]))
+    with pytest.raises(DataError, match=f"line 5, {column} is"):
+        call(edited, monkeypatch)
+
+
+@pytest.mark.parametrize("text, message", [(">a\nACGT\n>empty\n>b\nTTGA\n", "'empty' has no sequence"),
+                                           (">x\n" + "X" * 200 + "\n", "'x' has 'X', which is not DNA"),
+                                           (">p\nMKVLAT\n", "not DNA")])  # fmt: skip
+def test_a_fasta_record_that_is_empty_or_not_dna_is_refused(text, message):
+    with pytest.raises(DataError, match=message):
+        read_fasta(text, source="input.fa")

@@ -19,8 +19,12 @@ _FILES = {
 }
 
 
+_DNA = set("ACGTNacgtn")  # lower case marks soft-masked repeats
+
+
 def read_fasta(text: str, source: str = "input") -> tuple[list[str], list[str]]:
-    """Headers (without ``>``) and sequences of a FASTA text; sequences may span several lines."""
+    """Headers (without ``>``) and DNA sequences of a FASTA text; sequences may span several lines.
+    An empty record or a letter that is not DNA is refused, naming the record."""
     if not isinstance(text, str):
         raise InputTypeError(
             f"{source}: expected FASTA text (str), got {type(text).__name__}"
@@ -42,7 +46,15 @@ def read_fasta(text: str, source: str = "input") -> tuple[list[str], list[str]]:
             sequences[-1].append(line)
     if not headers:
         raise DataError(f"{source}: no FASTA record (no line starts with '>')")
-    return headers, ["".join(parts) for parts in sequences]
+    joined = ["".join(parts) for parts in sequences]
+    for header, sequence in zip(headers, joined):
+        if not sequence:
+            raise DataError(f"{source}: record {header!r} has no sequence")
+        stray = set(sequence) - _DNA
+        if stray:
+            raise DataError(f"{source}: record {header!r} has {''.join(sorted(stray))[:10]!r}, which is not DNA "
+                            "(A, C, G, T or N, in either case)")  # fmt: skip
+    return headers, joined
 
 
 def load_chipseq_oct4_mafk(split: str = "train") -> DataBundle:

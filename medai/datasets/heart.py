@@ -20,6 +20,11 @@ HEART_COLUMNS = (
 )  # fmt: skip
 # The files write a missing cholesterol or resting blood pressure as 0 (all 123 Swiss rows, 49 VA rows).
 ZERO_MEANS_MISSING = ("chol", "trestbps")
+# What each attribute can be (the data's notes; ranges wide enough for any living adult): a row outside
+# them is damage, refused with its file, line and column, never scored. Missing ('?') is allowed.
+CODES = {"sex": {0, 1}, "cp": {1, 2, 3, 4}, "fbs": {0, 1}, "restecg": {0, 1, 2}, "exang": {0, 1},
+         "slope": {1, 2, 3}, "ca": {0, 1, 2, 3}, "thal": {3, 6, 7}, "num": {0, 1, 2, 3, 4}}  # fmt: skip
+RANGES = {"age": (1, 120), "trestbps": (50, 300), "chol": (50, 1000), "thalach": (30, 250), "oldpeak": (-10, 10)}
 
 
 def load_uci_heart_disease(
@@ -53,6 +58,7 @@ def load_uci_heart_disease(
         table.columns = list(HEART_COLUMNS)
         with reading(file):
             parts[site] = table.astype(float)
+        _check_values(parts[site], file)
     frame = (
         pd.concat(parts, names=["site", "row"])
         .reset_index("site")
@@ -78,3 +84,20 @@ def load_uci_heart_disease(
         ),
         **credits(NAME),
     )
+
+
+def _check_values(table: pd.DataFrame, file) -> None:
+    """Refuse an impossible value (age -500, sex 7, cholesterol 99,999, inf), naming where it is."""
+    for column in HEART_COLUMNS:
+        values = table[column]
+        if column in CODES:
+            bad = values.notna() & ~values.isin(CODES[column])
+            allowed = f"one of {sorted(CODES[column])}"
+        else:
+            low, high = RANGES[column]
+            zero_ok = column in ZERO_MEANS_MISSING  # the files' way of writing 'not measured'
+            bad = values.notna() & ~(values.between(low, high) | (zero_ok & (values == 0)))
+            allowed = f"between {low:g} and {high:g}" + (" (or 0: not measured)" if zero_ok else "")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{file}: line {row + 1}, {column} is {values.iloc[row]:g}; it must be {allowed}")
