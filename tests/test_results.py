@@ -64,6 +64,20 @@ def test_collect_computes_differences_and_names_what_is_missing():
         collect({}, rows=(row,))
 
 
+def test_rows_that_are_not_comparable_print_no_difference():
+    row = Row("7", "nDCG@10", "nb", "a", None, None, 0.6, "MiniLM", "mteb_medicalqa", "data", "protocol", "why",
+              comparable=False)  # fmt: skip
+    unpublished = Row("6", "macro-F1", "nb", "b", None, None, None, "none on this protocol", "dechazal2004", "data",
+                      "protocol", "why", comparable=False)  # fmt: skip
+    table = collect({"nb": {"a": 0.5, "b": 0.4}}, rows=(row, unpublished))
+    assert table["difference"].isna().all()
+    page = results_markdown(table, rows=(row, unpublished))
+    assert page.count("| not comparable |") == 2 and "-0.100" not in page
+    assert "none on this protocol ({cite:t}`dechazal2004`)" in page and "Below the published figure: none." in page
+    with pytest.raises(InputError, match="must say it is not comparable"):
+        collect({"nb": {"b": 0.4}}, rows=(Row("6", "x", "nb", "b", None, None, None, "", "k", "d", "p", "w"),))
+
+
 def test_the_committed_page_and_csv_agree():
     csv = pd.read_csv(ROOT / "benchmarks" / "results" / "results.csv", dtype={"chapter": str})
     assert list(csv["glued_value"]) == [r.value for r in ROWS], "rows changed: run `python -m medai results`"
