@@ -325,6 +325,25 @@ def test_the_membership_attack_sees_memorisation():
     assert 0.3 < membership_attack_auroc(untrained, (X_in, y_in), (X_out, y_out)) < 0.7
 
 
+def test_the_attack_reports_true_positives_at_a_low_false_positive_rate():
+    from medai.trust.dp import membership_attack
+
+    model = torch.nn.Linear(1, 1)
+    with torch.no_grad():  # logit = x and every label 1: the loss falls as x grows, so the score is x
+        model.weight.fill_(1.0)
+        model.bias.fill_(0.0)
+    members = torch.arange(0, 100, dtype=torch.float32).unsqueeze(1) / 10  # 0.0 ... 9.9
+    unseen = torch.arange(-50, 50, dtype=torch.float32).unsqueeze(1) / 10  # -5.0 ... 4.9
+    ones = np.ones(100)
+    result = membership_attack(model, (members, ones), (unseen, ones), fprs=(0.01, 0.001))
+    # 1% of 100 unseen rows: one may be flagged, so the cut is the second highest (4.8): members above it
+    assert result["tpr@0.01"] == pytest.approx(0.51)
+    assert result["tpr@0.001"] == pytest.approx(0.50)  # no false accusation allowed: above 4.9
+    assert 0.5 < result["auroc"] < 1
+    with pytest.raises(InputError, match="false-positive rates"):
+        membership_attack(model, (members, ones), (unseen, ones), fprs=(0.0,))
+
+
 # --- encrypted inference --------------------------------------------------------------------
 
 

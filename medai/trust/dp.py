@@ -72,6 +72,24 @@ def example_losses(model: nn.Module, X: torch.Tensor, y: np.ndarray) -> np.ndarr
 def membership_attack_auroc(model: nn.Module, members: tuple, non_members: tuple) -> float:
     """AUROC of telling training rows (``members``: X, y) from unseen rows by low loss (0.5: no better
     than a coin)."""
-    member_loss, other_loss = example_losses(model, *members), example_losses(model, *non_members)
-    is_member = np.r_[np.ones(len(member_loss)), np.zeros(len(other_loss))]
-    return auroc(is_member, -np.r_[member_loss, other_loss])
+    return membership_attack(model, members, non_members)["auroc"]
+
+
+def membership_attack(model: nn.Module, members: tuple, non_members: tuple,
+                      fprs: tuple[float, ...] = (0.01, 0.001)) -> dict[str, float]:  # fmt: skip
+    """The loss attack's AUROC and, for each false-positive rate in ``fprs``, the share of training rows it
+    finds while wrongly accusing at most that share of unseen rows (Carlini et al. 2022: an attack that
+    finds a few patients with certainty matters more than an average ranking). With n unseen rows an
+    FPR below 1/n allows no false accusation at all."""
+    if not all(0 < f < 1 for f in fprs):
+        raise InputError(f"false-positive rates must lie in (0, 1), got {fprs}")
+    member_score, other_score = -example_losses(model, *members), -example_losses(model, *non_members)
+    is_member = np.r_[np.ones(len(member_score)), np.zeros(len(other_score))]
+    result = {"auroc": auroc(is_member, np.r_[member_score, other_score])}
+    ordered = np.sort(other_score)[::-1]  # the unseen rows' scores, most member-like first
+    for fpr in fprs:
+        allowed = int(np.floor(fpr * len(ordered)))  # false accusations permitted
+        # flag a row when its score is above the (allowed+1)-th highest unseen score: at most `allowed` unseen rows pass
+        cut = ordered[allowed] if allowed < len(ordered) else -np.inf
+        result[f"tpr@{fpr:g}"] = float((member_score > cut).mean())
+    return result
