@@ -101,6 +101,38 @@ def test_bad_requests_get_a_4xx_that_says_what_was_wrong(client, kwargs, status,
     assert client.get("/health").status_code == 200  # and the service is still up
 
 
+def test_json_nested_too_deeply_is_a_400_not_a_crash(client):
+    for depth in (100_000, 900):  # past the parser's recursion limit; parsed, but too deep for numpy
+        body = b'{"pixels": ' + b"[" * depth + b"]" * depth + b"}"
+        response = client.post("/predict", content=body, headers={"content-type": "application/json"})
+        assert response.status_code in (400, 422) and "Traceback" not in response.text, depth
+        assert ("nested too deeply" if depth > 1000 else "28 rows") in response.json()["detail"]
+    assert client.get("/health").status_code == 200
+
+
+def test_a_stalled_upload_gets_a_408_and_frees_the_connection(package_folder):
+    app = create_app(load_model_package(package_folder), body_timeout_s=0.2)
+    sent, replies = [], []
+
+    async def receive():  # the first bytes arrive, then nothing more
+        if not sent:
+            sent.append(1)
+            return {"type": "http.request", "body": b'{"pixels": [[0', "more_body": True}
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        replies.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/predict", "raw_path": b"/predict", "root_path": "", "query_string": b"",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"5000")],
+             "server": ("test", 80), "client": ("test", 1)}  # fmt: skip
+    start = time.perf_counter()
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
+    assert time.perf_counter() - start < 5
+    assert replies[0]["status"] == 408 and b"did not arrive" in replies[1]["body"]
+
+
 def test_nan_pixels_are_refused(client):
     body = json.dumps({"pixels": [[float("nan")] * 28] * 28})  # Python writes NaN, which JSON parsers accept
     response = client.post("/predict", content=body, headers={"content-type": "application/json"})

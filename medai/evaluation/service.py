@@ -24,6 +24,7 @@ from .package import ModelPackage
 
 SIZE = 28
 MAX_UPLOAD_BYTES = 256 * 1024  # a 28 x 28 image is a few hundred bytes; anything this big is a mistake
+BODY_TIMEOUT_S = 10.0  # a client that stops sending mid-body holds a connection; it gets 408 instead
 log = logging.getLogger("medai.serve")
 
 
@@ -56,11 +57,13 @@ def json_pixels(data: bytes) -> np.ndarray:
         body = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         raise BadInput(400, "the body is not valid JSON") from None
+    except RecursionError:  # "[[[[...": Python's parser recurses once per level
+        raise BadInput(400, "the JSON is nested too deeply") from None
     if not isinstance(body, dict) or "pixels" not in body:
         raise BadInput(422, 'expected a JSON object with a "pixels" field: 28 rows of 28 numbers from 0 to 255')
     try:
         pixels = np.asarray(body["pixels"], dtype=np.float64)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise BadInput(422, '"pixels" must be 28 rows of 28 numbers') from None
     if pixels.shape != (SIZE, SIZE):
         raise BadInput(422, f'"pixels" must have shape ({SIZE}, {SIZE}), got {pixels.shape}')
@@ -146,7 +149,7 @@ class GuardAndLog:
 
 
 def create_app(package: ModelPackage, *, batch_wait_ms: float = 0.0, max_batch: int = 64,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES):  # fmt: skip
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, body_timeout_s: float = BODY_TIMEOUT_S):  # fmt: skip
     """The FastAPI application serving ``package``."""
     from contextlib import asynccontextmanager
 
@@ -184,7 +187,7 @@ def create_app(package: ModelPackage, *, batch_wait_ms: float = 0.0, max_batch: 
 
     @app.post("/predict")
     async def predict(request: Request):
-        pixels = await read_pixels(request, max_upload_bytes)
+        pixels = await read_pixels(request, max_upload_bytes, body_timeout_s)
         probability = await batcher.submit(pixels) if batcher else float(score(pixels[None])[0])
         return {"probability": probability, "label": "pneumonia" if probability >= package.threshold else "normal",
                 "threshold": package.threshold, **identity}  # fmt: skip
@@ -192,14 +195,14 @@ def create_app(package: ModelPackage, *, batch_wait_ms: float = 0.0, max_batch: 
     return app
 
 
-async def read_pixels(request, limit: int) -> np.ndarray:
-    """The pixels of a request body: JSON, a raw PNG/JPEG, or a multipart form field ``image``."""
+async def read_pixels(request, limit: int, timeout_s: float = BODY_TIMEOUT_S) -> np.ndarray:
+    """The pixels of a request body: JSON, a raw PNG/JPEG, or a multipart form field ``image``; a body
+    that does not arrive whole within ``timeout_s`` is refused (408)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = bytearray()
-    async for chunk in request.stream():  # bodies without a content-length are limited too
-        body.extend(chunk)
-        if len(body) > limit:
-            raise BadInput(413, f"the upload is over the limit of {limit:,} bytes")
+    try:
+        body = await asyncio.wait_for(_read_body(request, limit), timeout_s)
+    except asyncio.TimeoutError:
+        raise BadInput(408, f"the body did not arrive within {timeout_s:g} s") from None
     if not body:
         raise BadInput(400, "the request has no body: send a 28x28 PNG or JPEG, or JSON pixels")
     if kind == "application/json":
@@ -223,3 +226,12 @@ async def read_pixels(request, limit: int) -> np.ndarray:
         return image_pixels(await upload.read())
     raise BadInput(415, f"unsupported content type {kind or 'none'!r}: use image/png, image/jpeg, "
                         "multipart/form-data or application/json")  # fmt: skip
+
+
+async def _read_body(request, limit: int) -> bytearray:
+    body = bytearray()
+    async for chunk in request.stream():  # bodies without a content-length are limited too
+        body.extend(chunk)
+        if len(body) > limit:
+            raise BadInput(413, f"the upload is over the limit of {limit:,} bytes")
+    return body
