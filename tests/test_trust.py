@@ -92,6 +92,9 @@ def test_keys_come_from_the_environment_or_a_file_and_bad_ones_are_refused(tmp_p
         load_key()
     with pytest.raises(InputError, match="cannot read the key file"):
         load_key(tmp_path / "missing")
+    (tmp_path / "binary").write_bytes(bytes(range(128, 256)))  # 32 raw bytes saved where hex was expected
+    with pytest.raises(InputError, match="is not text"):
+        load_key(tmp_path / "binary")
 
 
 def test_a_checkpoint_survives_encryption(tmp_path):

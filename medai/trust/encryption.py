@@ -37,9 +37,11 @@ def load_key(key_file: str | Path | None = None) -> bytes:
     """The key from ``key_file`` (64 hex digits) or else from the ``MEDAI_KEY`` environment variable."""
     if key_file is not None:
         try:
-            text = Path(key_file).read_text().strip()
+            text = Path(key_file).read_text(encoding="ascii").strip()
         except OSError as error:
             raise InputError(f"cannot read the key file {key_file}: {error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"the key file {key_file} is not text: it must hold 64 hex digits") from None
         source = f"key file {key_file}"
     else:
         text = os.environ.get(KEY_VARIABLE, "").strip()
