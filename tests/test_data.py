@@ -111,6 +111,16 @@ def test_corrupted_file_is_refused_and_left_in_place(isolated, monkeypatch, wher
     )
 
 
+def test_a_damaged_cache_copy_does_not_hide_a_good_mirror_copy(isolated, monkeypatch):
+    damaged = GOOD.replace(b"1,0", b"1,1")
+    write_tree(isolated / "cache" / "toy", {"table.csv": damaged})
+    write_tree(isolated / "mirror" / "toy", {"table.csv": GOOD})
+    monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "mirror"))
+    with pytest.warns(UserWarning, match="corrupted or not the expected file.*verified copy in .*mirror"):
+        assert fetch(make_dataset(), "table.csv") == isolated / "mirror" / "toy" / "table.csv"
+    assert (isolated / "cache" / "toy" / "table.csv").read_bytes() == damaged  # left for its owner
+
+
 def test_missing_file_offline_names_file_url_and_destination(isolated, monkeypatch):
     monkeypatch.setenv("MEDAI_OFFLINE", "1")
     monkeypatch.setenv("MEDAI_DATA_MIRROR", str(isolated / "absent-mirror"))

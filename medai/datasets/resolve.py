@@ -21,6 +21,7 @@ import http.client
 import os
 import tempfile
 import urllib.request
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -119,6 +120,24 @@ def path(name: str | DataSet, files: Iterable[str] | None = None) -> Path:
     for file in wanted:
         dataset.sha256(file)  # reject unknown paths before touching the disk
 
+    # A damaged copy (say, a truncated file in the cache) must not hide a good one further along: each
+    # complete folder is verified in turn, and the first that passes is used, with a warning.
+    damaged = []
+    for root in [cache_dir(), *mirror_dirs()]:
+        folder = root / dataset.name
+        if not all((folder / file).is_file() for file in wanted):
+            continue
+        try:
+            for file in wanted:
+                verify(folder / file, dataset.sha256(file))
+        except ChecksumError as error:
+            damaged.append(error)
+            continue
+        if damaged:
+            warnings.warn(f"{damaged[0]} The verified copy in {folder} was used instead.", stacklevel=2)
+        return folder
+    if damaged:
+        raise damaged[0]
     folder = complete_folder(dataset, wanted)
     if folder is None:
         folder = cache_dir() / dataset.name
