@@ -251,6 +251,17 @@ def test_the_real_server_answers_on_localhost(package_folder):
     assert "Traceback" not in errors
 
 
+def test_a_port_in_use_is_an_error_before_anything_says_serving(package_folder):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "medai", "serve", "--model", str(package_folder), "--port", str(port)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode != 0 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "serving" not in done.stderr and "Traceback" not in done.stderr
+
+
 def test_bench_serve_runs_a_small_load_test_without_errors(package_folder):
     result = subprocess.run(
         [sys.executable, "-m", "medai", "bench", "serve", "--model", str(package_folder), "--requests", "40",

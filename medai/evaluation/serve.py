@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.errors import InputError
+
 DEFAULT_NAME = "pneumonia-cnn"
 
 
@@ -110,8 +112,25 @@ def run_serve(args: argparse.Namespace) -> None:
     if args.model is None:
         ensure_default_package(folder, retrain=args.retrain, say=say)
     package = load_model_package(folder, expected_sha256=args.expect_sha256)
+    listener = _listen(args.host, args.port)  # before saying "serving": a port in use is an error, not a log line
     say(f"serving {package.version} (package sha256 {package.package_sha256[:12]}...) from {folder} "
         f"on http://{args.host}:{args.port}; routes: POST /predict, GET /health, GET /model-card")  # fmt: skip
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(package, batch_wait_ms=args.batch_wait_ms, max_batch=args.max_batch)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[listener])
+
+
+def _listen(host: str, port: int):
+    """A socket bound to ``host:port`` for the server to accept on; a clear error if it cannot be had."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait for TIME_WAIT
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise InputError(f"cannot listen on {host}:{port} ({error.strerror or error}): is another server "
+                         "running there? Choose another --port") from None  # fmt: skip
+    return listener
