@@ -150,3 +150,17 @@ def test_hand_written_tune_half_is_fully_removed_and_scores_by_characters():
     summary, leaks = character_scores(load_handwritten_notes("tune").data, rule_phi)
     assert summary.loc["all", "recall"] == 1.0 and leaks.empty
     assert summary.attrs["precision"] > 0.95
+
+
+@pytest.mark.parametrize(("style", "group"), [
+    ("export: FHIR Patient resource", "dictated, exported or scanned"),
+    ("dictation: ED handover", "dictated, exported or scanned"),
+    ("ocr: scanned referral form", "dictated, exported or scanned"),
+    ("HL7 ADT message", "dictated, exported or scanned"),
+    ("typed: discharge summary", "typed"),
+    ("bilingual: Spanish-English clinic note", "typed"),
+])  # fmt: skip
+def test_documents_are_grouped_by_how_they_were_made(style, group):
+    from medai.text.deid_scoring import style_group
+
+    assert style_group(style) == group

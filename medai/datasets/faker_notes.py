@@ -21,6 +21,7 @@ import numpy as np
 from ..core.errors import InputError
 from .bundle import SIMULATED, DataBundle
 from .faker_fields import LOCALES, FieldWriter
+from .medical_prose import medical_sentences
 from .synthetic_notes import Note
 from .written import packaged_text
 
@@ -28,12 +29,15 @@ _OCR = str.maketrans({"O": "0", "0": "O", "l": "1", "1": "l", "I": "1", "S": "5"
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def make_faker_notes(n: int, seed: int = 0) -> DataBundle:
+def make_faker_notes(n: int, seed: int = 0, prose: bool = True) -> DataBundle:
     """``n`` SYNTHETIC notes in many layouts and locales: ``data`` the notes, ``target`` each note's
-    identifiers as (start, end, type) spans."""
+    identifiers as (start, end, type) spans. With ``prose`` (needs MedQuAD and the medical abstracts),
+    some of the clinical text is real medical sentences (``medical_prose``) rather than short phrases."""
     if n < 1:
         raise InputError(f"n must be at least 1, got {n}")
     layouts, vocabulary = _layouts(), _vocabulary()
+    if prose:
+        vocabulary = {**vocabulary, "prose": medical_sentences()}
     rng = np.random.default_rng(seed)
     fakers = _Fakers(seed)
     notes = []
@@ -47,7 +51,7 @@ def make_faker_notes(n: int, seed: int = 0) -> DataBundle:
         name="faker-notes",
         data=notes,
         target=[note.phi for note in notes],
-        description=f"{n} SYNTHETIC notes (seed {seed}) in {len(layouts)} layouts and {len(LOCALES)} locales, "
+        description=f"{n} SYNTHETIC notes (seed {seed}{', with real medical sentences' if prose else ''}) in {len(layouts)} layouts and {len(LOCALES)} locales, "
         f"{sum(len(note.phi) for note in notes)} identifiers from Faker at known characters",
         licence=SIMULATED,
     )
@@ -145,6 +149,8 @@ class _Filler(FieldWriter):
         return text.replace("{bp}", f"{int(self.rng.integers(90, 190))}/{int(self.rng.integers(50, 110))}")
 
     def clinical(self) -> str:
+        if "prose" in self.words and self.chance(0.4):  # running text, as most of a real note is
+            return " ".join(self.pick(self.words["prose"]) for _ in range(int(self.rng.integers(1, 3))))
         v = self.vocabulary
         return self.pick((
             f"History of {v('eponym')} and {v('eponym')}.", f"On {v('dose')} and {v('brand')}.", f"{v('lab')}, {v('lab')}.",

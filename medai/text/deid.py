@@ -68,6 +68,33 @@ def _combine(text: str, rules: list[Span], extra: list[Span]) -> list[Span]:
     return spans
 
 
+def _keep_special(text: str, combined: list[Span], rules: list[Span], dates: dict) -> list[Span]:
+    """Split merged stretches around the rule spans that are replaced by something better than a tag: a
+    date the rules can shift, an age they cap at 90+. When the tagger joins "2023-03-11. Age 94" into one
+    stretch, the date is still shifted and the age still capped; what lies between is tagged with the
+    kind of a rule span inside it, else "[PHI]", without the spaces and punctuation at its edges."""
+    special = [s for s in rules if s.kind == "AGE" or (s.kind == "DATE" and (s.start, s.end) in dates)]
+    out = []
+    for span in combined:
+        inside = [s for s in special if span.start <= s.start and s.end <= span.end]
+        if not inside or (len(inside) == 1 and (inside[0].start, inside[0].end) == (span.start, span.end)):
+            out.append(span)
+            continue
+        cursor = span.start
+        for piece in sorted(inside, key=lambda s: s.start) + [None]:
+            stop = piece.start if piece else span.end
+            gap = text[cursor:stop]
+            core = re.search(r"\w(?:.*\w)?", gap, flags=re.S)  # the gap without its edge punctuation
+            if core:
+                start, end = cursor + core.start(), cursor + core.end()
+                kinds = [s.kind for s in rules if start <= s.start < end and s not in special]
+                out.append(Span(start, end, kinds[0] if kinds else "PHI", core.group()))
+            if piece:
+                out.append(piece)
+                cursor = piece.end
+    return out
+
+
 def _find_phi(
     text: str,
 ) -> tuple[list[Span], dict[tuple[int, int], tuple[re.Match, str]]]:
@@ -147,7 +174,7 @@ def deidentify(
     text = _check_text(text)
     spans, dates = _find_phi(text)
     if not rules_only:
-        spans = _combine(text, spans, _tagger_spans(text))
+        spans = _keep_special(text, _combine(text, spans, _tagger_spans(text)), spans, dates)
     days = date_shift_days(patient_id, secret)
     pieces, cursor = [], 0
     for span in spans:

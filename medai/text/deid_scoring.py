@@ -165,12 +165,16 @@ def detector_table(
 
 
 _NOT_TYPED = ("dictat", "transcript", "hl7", "csv", "dicom", "ocr")
+_NOT_TYPED_KINDS = ("dictation", "export", "ocr")  # the first word of a style in sets C and D
 
 
 def style_group(style: str) -> str:
-    """"dictated, exported or scanned" for speech transcripts, HL7/CSV/DICOM exports and OCR scans;
+    """"dictated, exported or scanned" for speech transcripts, HL7/CSV/DICOM/FHIR exports and OCR scans;
     "typed" for everything else (the two have different goals)."""
-    return "dictated, exported or scanned" if any(k in style.lower() for k in _NOT_TYPED) else "typed"
+    kind = style.split(":")[0].strip().lower()
+    if kind in _NOT_TYPED_KINDS or any(k in style.lower() for k in _NOT_TYPED):
+        return "dictated, exported or scanned"
+    return "typed"
 
 
 def record_file(name: str) -> "Path":

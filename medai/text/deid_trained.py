@@ -31,7 +31,7 @@ from .deid_patterns import Span
 RECIPE = {"notes": 2400, "epochs": 1, "max_length": 128, "lr": 1e-4, "batch_size": 16, "seed": 0,
           "validation_notes": 150}  # fmt: skip
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.05))
-_SOURCES = ("datasets/faker_notes.py", "datasets/faker_fields.py", "datasets/data/deid_templates.txt", "datasets/data/clinical_vocabulary.tsv",
+_SOURCES = ("datasets/faker_notes.py", "datasets/faker_fields.py", "datasets/medical_prose.py", "datasets/data/deid_templates.txt", "datasets/data/clinical_vocabulary.tsv",
             "text/deid_model.py", "text/deid_trained.py")  # fmt: skip
 
 
