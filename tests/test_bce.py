@@ -120,3 +120,31 @@ def test_per_pixel_bce_rejects_soft_masks_and_flat_input():
 def test_finite_differences_refuse_float32():
     with pytest.raises(TypeError, match="float64"):
         bce.grad_finite_difference(bce.bce_stable, torch.zeros(2), torch.zeros(2))
+
+
+def test_softmax_cross_entropy_gradient_and_two_layer_backprop_match_autograd():
+    from medai.core.errors import InputError
+    from medai.theory.backprop import softmax_ce_grad, two_layer_backward, two_layer_forward
+
+    generator = torch.Generator().manual_seed(0)
+    z = torch.randn(6, 3, dtype=torch.float64, generator=generator, requires_grad=True)
+    y = torch.tensor([0, 2, 1, 1, 0, 2])
+    torch.nn.functional.cross_entropy(z, y).backward()
+    assert torch.allclose(z.grad, softmax_ce_grad(z.detach(), y), atol=1e-12)
+    # two logits: softmax cross-entropy is the sigmoid loss of their difference
+    two = torch.randn(5, 2, dtype=torch.float64, generator=generator)
+    labels = torch.tensor([0, 1, 1, 0, 1])
+    sigmoid_loss = torch.nn.functional.binary_cross_entropy_with_logits(two[:, 1] - two[:, 0], labels.double())
+    assert torch.allclose(torch.nn.functional.cross_entropy(two, labels), sigmoid_loss)
+    x = torch.randn(8, 4, dtype=torch.float64, generator=generator)
+    labels = torch.tensor([0, 1, 2, 2, 1, 0, 1, 2])
+    params = [torch.randn(*s, dtype=torch.float64, generator=generator, requires_grad=True)
+              for s in ((5, 4), (5,), (3, 5), (3,))]  # fmt: skip
+    loss, cache = two_layer_forward(x, labels, *params)
+    loss.backward()
+    by_hand = two_layer_backward(cache)
+    for name, p in zip(("w1", "b1", "w2", "b2"), params):
+        assert torch.allclose(p.grad, by_hand[name].detach(), atol=1e-12), name
+    assert torch.autograd.gradcheck(lambda *p: two_layer_forward(x, labels, *p)[0], params)
+    with pytest.raises(InputError, match="labels must be integers"):
+        softmax_ce_grad(z.detach(), torch.tensor([0, 3, 1, 1, 0, 2]))

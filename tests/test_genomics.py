@@ -146,3 +146,21 @@ def test_cox_fit_matches_lifelines_coefficients_and_log_likelihood():
         np.testing.assert_allclose(beta, reference.params_.to_numpy(), atol=1e-4)
         ll = penalized_log_likelihood(x, time, event, beta, penalizer)
         assert ll == pytest.approx(reference.log_likelihood_, abs=1e-4)
+
+
+def test_the_corrected_paired_interval_is_wider_than_the_naive_one():
+    from scipy import stats
+
+    from medai.core.errors import InputError
+    from medai.genomics.survival import corrected_paired_interval
+
+    d = np.random.default_rng(0).normal(0.02, 0.05, 25)  # 5 repeats of 5-fold CV
+    mean, low, high = corrected_paired_interval(d, test_share=0.2)
+    naive = stats.t.ppf(0.975, 24) * d.std(ddof=1) / np.sqrt(25)
+    assert mean == pytest.approx(d.mean()) and low < mean < high
+    # variance factor 1/25 + 0.25 instead of 1/25: the interval is sqrt(7.25) times as wide
+    assert (high - low) / (2 * naive) == pytest.approx(np.sqrt(7.25))
+    with pytest.raises(InputError, match="two finite"):
+        corrected_paired_interval([0.1], test_share=0.2)
+    with pytest.raises(InputError, match="test_share"):
+        corrected_paired_interval(d, test_share=1.0)

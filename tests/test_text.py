@@ -108,3 +108,36 @@ def test_dictionary_tagger_prefers_the_longest_match():
     ]
     with pytest.raises(ValueError, match="no Disease entities"):
         DictionaryTagger(parse_conll("a\tO\n"))
+
+
+def test_the_entity_f1_interval_resamples_sentences_and_brackets_the_score():
+    from medai.text.ner import entity_f1_interval
+
+    hit, miss = (["B-Disease", "I-Disease", "O"], ["B-Disease", "I-Disease", "O"]), (["B-Disease", "O", "O"], ["O", "O", "O"])
+    truth, pred = zip(*([hit] * 60 + [miss] * 40))
+    score = entity_scores(truth, pred)["F1"]  # 60 found of 100, all predictions right: F1 = .75
+    low, high = entity_f1_interval(truth, pred, n_boot=2000, seed=1)
+    assert score == pytest.approx(0.75) and low < score < high and high - low < 0.2
+    assert entity_f1_interval(truth, pred, n_boot=2000, seed=1) == (low, high)
+    perfect = entity_f1_interval([hit[0]] * 20, [hit[1]] * 20, n_boot=200)
+    assert perfect == (1.0, 1.0)  # nothing to vary
+    from medai.core.errors import InputError
+
+    with pytest.raises(InputError, match="n_boot"):
+        entity_f1_interval(truth, pred, n_boot=0)
+
+
+def test_grouped_folds_keep_every_copy_of_a_document_on_one_side():
+    import numpy as np
+
+    from medai.core.errors import InputError
+    from medai.text.classification import folds
+
+    texts = np.array([f"abstract {i % 40}" for i in range(100)])  # 40 texts, most of them two or three times
+    labels = np.array([i % 5 for i in range(100)])  # copies of one text carry different labels, as in the corpus
+    for train, test in folds(labels, 5, seed=0, groups=texts):
+        assert not set(texts[train]) & set(texts[test])
+    plain = folds(labels, 5, seed=0)
+    assert any(set(texts[train]) & set(texts[test]) for train, test in plain)  # what grouping prevents
+    with pytest.raises(InputError, match="groups for"):
+        folds(labels, 5, groups=texts[:10])

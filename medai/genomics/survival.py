@@ -153,3 +153,21 @@ def cross_validated_cindex(
 def cindex_summary(rows: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation of the fold C-indices per model and feature set."""
     return rows.groupby(["features", "model"])["C-index"].agg(["mean", "std", "count"]).round(4)
+
+
+def corrected_paired_interval(differences, test_share: float, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of paired per-fold differences from repeated k-fold cross-validation, with the interval of
+    Nadeau and Bengio's corrected resampled t-test: the folds share training rows, so the variance of
+    the mean is (1/n + test_share / (1 - test_share)) times the folds' variance, not 1/n of it.
+    Returns (mean, low, high)."""
+    from scipy import stats
+
+    d = np.asarray(differences, dtype=float)
+    if d.ndim != 1 or len(d) < 2 or not np.isfinite(d).all():
+        raise InputError(f"need at least two finite per-fold differences, got {d.shape} values")
+    if not 0 < test_share < 1 or not 0 < confidence < 1:
+        raise InputError(f"test_share and confidence must lie in (0, 1), got {test_share}, {confidence}")
+    n = len(d)
+    scale = np.sqrt((1 / n + test_share / (1 - test_share)) * d.var(ddof=1))
+    half = stats.t.ppf(0.5 + confidence / 2, df=n - 1) * scale
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)

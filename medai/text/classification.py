@@ -12,7 +12,7 @@ import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from ..core.errors import InputError
@@ -29,13 +29,17 @@ from .transformer import (
 )
 
 
-def folds(labels: np.ndarray, n_splits: int, seed: int = 0):
-    """Stratified folds: every class in every fold in its overall proportion."""
-    return list(
-        StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(
-            np.zeros(len(labels)), labels
-        )
-    )
+def folds(labels: np.ndarray, n_splits: int, seed: int = 0, groups=None):
+    """Stratified folds: every class in every fold in about its overall proportion. With ``groups``
+    (such as the text itself), rows of one group never fall on both sides of a split: a document that
+    occurs twice cannot be trained on and tested on at once."""
+    X = np.zeros(len(labels))
+    if groups is None:
+        return list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, labels))
+    groups = np.asarray(groups)
+    if len(groups) != len(labels):
+        raise InputError(f"{len(groups)} groups for {len(labels)} labels")
+    return list(StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, labels, groups))
 
 
 def training_documents(

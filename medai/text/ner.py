@@ -62,6 +62,30 @@ def entity_scores(
     }
 
 
+def entity_f1_interval(
+    true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]], n_boot: int = 1000,
+    confidence: float = 0.95, seed: int = 0,
+) -> tuple[float, float]:
+    """A percentile bootstrap interval for the entity F1 of ``entity_scores``, resampling whole sentences
+    (the entities of one sentence are not independent of each other)."""
+    import numpy as np
+
+    if n_boot < 1 or not 0 < confidence < 1:
+        raise InputError(f"need n_boot >= 1 and 0 < confidence < 1, got {n_boot}, {confidence}")
+    counts = []
+    for truth, pred in zip(true_tags, pred_tags, strict=True):
+        t, p = entities(truth), entities(pred)
+        counts.append((len(t & p), len(t), len(p)))
+    if not counts:
+        raise InputError("no sentences to resample")
+    counts = np.array(counts, dtype=float)
+    rows = np.random.default_rng(seed).integers(0, len(counts), size=(n_boot, len(counts)))
+    tp, n_true, n_pred = (counts[:, k][rows].sum(axis=1) for k in range(3))
+    f1 = np.divide(2 * tp, n_true + n_pred, out=np.zeros(n_boot), where=(n_true + n_pred) > 0)  # = 2PR/(P+R)
+    tail = (1 - confidence) / 2
+    return float(np.quantile(f1, tail)), float(np.quantile(f1, 1 - tail))
+
+
 def align_labels(
     word_ids: Sequence[int | None], word_labels: Sequence[int]
 ) -> list[int]:
