@@ -262,6 +262,16 @@ def test_a_port_in_use_is_an_error_before_anything_says_serving(package_folder):
     assert "serving" not in done.stderr and "Traceback" not in done.stderr
 
 
+def test_the_listening_socket_sends_small_responses_at_once():
+    from medai.evaluation.serve import _listen
+
+    listener = _listen("127.0.0.1", 0)  # accepted connections inherit TCP_NODELAY: no 40 ms Nagle wait per reply
+    try:
+        assert listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
+
+
 def test_bench_serve_runs_a_small_load_test_without_errors(package_folder):
     result = subprocess.run(
         [sys.executable, "-m", "medai", "bench", "serve", "--model", str(package_folder), "--requests", "40",
