@@ -33,7 +33,7 @@ Written for this book (in the package)
 Simulated data (``make_*``), called SYNTHETIC or SIMULATED wherever shown
   make_chest_phantom(n)                    images with nodule masks
   make_synthetic_notes(n)                  clinical notes with planted identifiers
-  make_faker_notes(n, seed)                notes with Faker's identifiers in 30 locales, to train a tagger
+  make_faker_notes(n, seed, prose)         notes with Faker's identifiers in 30 locales and real medical sentences
   make_glucose_cohort(patients, days)      simglucose virtual type-1 diabetes patients
 """
 
