@@ -1,12 +1,16 @@
-"""Messages written for this book to train the assistant's triage detector.
+"""Messages written for this book to train the assistant's triage detector and its feeling check.
 
-4,028 invented messages (``data/triage_train_*.tsv``, ``route<TAB>message``) in English,
-Chinese, Spanish and a dozen other languages: crises said directly and indirectly, emergencies
-described by their signs, urgent problems, and everything that needs none of these (ordinary and
-general questions, denied signs, past history, feelings, off-topic requests, prompt injections,
-requests for a personal dose or diagnosis). They were written by helpers who saw neither the
-frozen evaluation set (``load_triage_evaluation``) nor the rules. ``validation_split`` holds out a
-stratified share for choosing the threshold.
+Invented messages in English, Chinese, Spanish and about twenty other languages: crises said
+directly and indirectly, emergencies described by their signs, urgent problems, and everything that
+needs none of these (ordinary and general questions, denied signs, past history, feelings,
+off-topic requests, prompt injections, requests for a personal dose or diagnosis). The first files
+(``data/triage_train_{en,zh,es,other}.tsv``, ``route<TAB>message``, 4,028 messages) were written by
+helpers who saw neither the frozen evaluation sets (``load_triage_evaluation``) nor the rules; the
+second (``data/triage_train_{crisis,emergency,everyday}.tsv``, ``route<TAB>language<TAB>feeling<TAB>
+message``) by three more who saw no code and no evaluation set, after set B had been reported.
+Those add whether a caring reply would acknowledge a feeling. Sets A and B of the evaluation
+messages, both reported once already, join the training messages (``spent``); set C, the test,
+never does, and a training message that set C also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
 """
 
 from __future__ import annotations
@@ -16,21 +20,50 @@ import pandas as pd
 
 from .bundle import DataBundle
 from .errors import DataError
-from .triage_evaluation import ROUTES
+from .triage_evaluation import ROUTES, load_triage_evaluation
 from .written import labelled_messages, packaged_text, tab_rows
 
 TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es": "triage_train_es.tsv",
                   "other": "triage_train_other.tsv"}  # fmt: skip
+FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv")
+SPENT = ("A", "B")  # evaluation sets reported once already; set C is the test and never trains
+LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
-def load_triage_training() -> DataBundle:
-    """All training messages: ``data`` the texts, ``target`` the routes, ``frame`` route, message and
-    language (``other`` for the ten smaller languages)."""
+def _language(code: str) -> str:
+    return code if code in LANGUAGES else "other"
+
+
+def _key(message: str) -> str:
+    """A message compared as triage reads it: lower case, straight apostrophes, single spaces."""
+    return " ".join(message.lower().replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def load_triage_training(spent: tuple[str, ...] = SPENT) -> DataBundle:
+    """All training messages: ``data`` the texts, ``target`` the routes, ``frame`` route, message,
+    language (``en``, ``zh``, ``es`` or ``other``), feeling (True/False, or None where the file does
+    not say) and source (the file). ``spent``: the evaluation sets that join them."""
+    if "C" in spent:
+        raise DataError("set C is the frozen test of triage and must not be trained on")
     frames = []
     for language, file in TRAINING_FILES.items():
         rows = tab_rows(packaged_text(file), 2, file, first_in=ROUTES)
-        frames.append(pd.DataFrame(rows, columns=["route", "message"]).assign(language=language))
+        frames.append(pd.DataFrame(rows, columns=["route", "message"]).assign(language=language, feeling=None, source=file))
+    for file in FEELING_FILES:
+        rows = tab_rows(packaged_text(file), 4, file, first_in=ROUTES)
+        frame = pd.DataFrame(rows, columns=["route", "language", "feeling", "message"])
+        if not frame["feeling"].isin(["yes", "no"]).all():
+            raise DataError(f"{file}: the feeling column must be yes or no")
+        frames.append(frame.assign(language=frame["language"].map(_language), feeling=frame["feeling"] == "yes", source=file))
+    for version in spent:
+        frame = load_triage_evaluation(version).frame
+        frames.append(frame[["route", "message", "language", "feeling"]].assign(
+            language=frame["language"].map(_language), source=f"evaluation set {version}"))  # fmt: skip
     frame = pd.concat(frames, ignore_index=True).drop_duplicates("message", ignore_index=True)
+    # A short message two writers both wrote ("is this normal?") must not teach the test's answer.
+    test = {_key(m) for m in load_triage_evaluation("C").data}
+    frame = frame[~frame["message"].map(_key).isin(test)].reset_index(drop=True)
+    frame["feeling"] = frame["feeling"].astype(object)
     about = "messages written to train triage"
     return labelled_messages("triage-training", frame, "route", ROUTES, about, "triage_train_en.tsv")
 
