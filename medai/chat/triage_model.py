@@ -132,9 +132,11 @@ def _tokenizer():
 
 
 def finetune_minilm(texts, routes, val_texts, val_routes, epochs: int = 3, lr: float = 5e-5, seed: int = 0,
-                    progress: bool = False):  # fmt: skip
+                    progress: bool = False, frozen_layers: int = 0):  # fmt: skip
     """MiniLM with a four-route head, fine-tuned on labelled messages for ``epochs``; the weights
-    of the epoch that scores best on the validation messages are kept."""
+    of the epoch that scores best on the validation messages are kept. ``frozen_layers``: how many
+    of the lowest transformer layers (with the word embeddings) stay as pretrained, which saves
+    their backward pass."""
     import torch
 
     from ..core.runtime import seed_everything
@@ -147,10 +149,22 @@ def finetune_minilm(texts, routes, val_texts, val_routes, epochs: int = 3, lr: f
 
     seed_everything(seed)  # the new head starts the same each run
     model = sequence_classifier(len(ROUTES))
+    freeze_lowest(model, frozen_layers)
     config = TrainConfig(epochs=epochs, batch_size=32, lr=lr, patience=None, group_by_length=True,
                          progress=progress, seed=seed)  # fmt: skip
     fit(model, pairs(texts, routes), pairs(val_texts, val_routes), config)
     return model.eval()
+
+
+def freeze_lowest(model, layers: int) -> None:
+    """Keep the word embeddings and the lowest ``layers`` transformer layers of a packed MiniLM
+    classifier as pretrained (no gradients, so no backward pass through them)."""
+    encoder = model.model.base_model  # the BertModel inside the packed wrapper
+    if not 0 <= layers <= len(encoder.encoder.layer):
+        raise InputError(f"layers must be between 0 and {len(encoder.encoder.layer)}, got {layers}")
+    if layers:
+        for part in [encoder.embeddings, *encoder.encoder.layer[:layers]]:
+            part.requires_grad_(False)
 
 
 def danger_threshold(danger: np.ndarray, is_danger: np.ndarray, sensitivity: float = 0.98) -> float:

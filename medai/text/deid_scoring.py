@@ -178,7 +178,7 @@ def style_group(style: str) -> str:
 
 
 def record_file(name: str) -> "Path":
-    """A record the de-identification benchmarks wrote (``benchmarks/results/NAME`` of the checkout).
+    """A record the book's benchmark scripts wrote (``benchmarks/results/NAME`` of the checkout).
 
     Found from the package's own location, so a notebook reads it from any working folder (the
     tests re-run an executed copy elsewhere); an installed package without the checkout says so."""
