@@ -104,11 +104,11 @@ def test_a_missing_cache_is_a_clear_error(tmp_path):
 def test_recorded_build_times_cover_every_notebook_within_budget():
     record = pd.read_csv(ROOT / "benchmarks" / "results" / "book-times.csv")
     notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
-    assert set(record["notebook"]) == notebooks, "record the times after `make book`: python -m medai times --record ..."
+    assert set(record["notebook"]) == notebooks, "record the times: `make book`, then `make record`"
     assert record["current"].all(), "some notebooks were not executed since their last change"
     edited = [name for name, code in zip(record["notebook"], record["code"])
               if code != code_fingerprint(ROOT / "notebooks" / f"{name}.ipynb")]  # fmt: skip
-    assert not edited, f"edited after their times were recorded (run `make book`): {edited}"
+    assert not edited, f"edited after their times were recorded (`make book`, then `make record`): {edited}"
     over = record.loc[record["seconds"] > BUDGET_SECONDS, "notebook"].tolist()
     assert not over, f"over {BUDGET_SECONDS} s in the default profile: {over}"
     assert record["seconds"].sum() <= BOOK_BUDGET_SECONDS
