@@ -17,7 +17,7 @@ from .errors import DataError
 from .written import labelled_messages, packaged_text, tab_rows
 
 ROUTES = ("crisis", "emergency", "urgent", "none")
-EVAL_FILES = {"A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv"}
+EVAL_FILES = {"A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv"}
 EVAL_FILE = EVAL_FILES["A"]
 
 
@@ -25,11 +25,14 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     """A frozen set: ``data`` the messages, ``target`` the route each needs, ``frame`` route,
     kind, language, feeling (whether a person would acknowledge an emotion) and message.
 
-    Set A (543 messages) was scored once with the first detector; what it showed (too many false
-    alarms) led to changes made on validation data only. Set B (725 messages, by another writer,
-    frozen before those changes) is the one the current detector is reported on. Set C (470
-    messages by two more writers, 150 of them in 15 languages besides English, frozen on
-    2026-12-05) is kept for the next change to triage: nothing has been scored on it yet."""
+    Each set is the test of one detector, scored once. Set A (543 messages) was scored with the
+    first detector; what it showed (too many false alarms) led to changes made on validation data
+    only. Set B (725 messages, by another writer, frozen before those changes) was scored with the
+    second (``benchmarks/results/triage-set-b-first-scoring.csv``). Both are training messages now.
+    Set C (470 messages by two more writers, 150 of them in 15 languages besides English, frozen on
+    2026-12-05) is the test of the present detector and is never trained on. Set D (508 messages
+    by two more writers, 174 of them in 26 languages besides English, frozen on 2026-12-06 after
+    set C's scoring) is kept for the next change to triage: nothing has been scored on it yet."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
