@@ -31,7 +31,7 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     second (``benchmarks/results/triage-set-b-first-scoring.csv``). Both are training messages now.
     Set C (470 messages by two more writers, 150 of them in 15 languages besides English, frozen on
     2026-12-05) is the test of the present detector and is never trained on. Set D (508 messages
-    by two more writers, 174 of them in 26 languages besides English, frozen on 2026-12-06 after
+    by two more writers, 174 of them in 22 languages besides English, frozen on 2026-12-06 after
     set C's scoring) is kept for the next change to triage: nothing has been scored on it yet."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
