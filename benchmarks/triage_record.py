@@ -3,7 +3,8 @@
 Chapter 7.2 reports each frozen set once, with the detector of its time. When the detector
 changes, the old scoring would be lost with it; this script writes it down first, one row per
 message (its true route, kind, language and feeling, the route given by the rules with the detector
-and by the rules alone, and whether the emotion classifier found a feeling), so the chapter can still show the earlier result beside the new one.
+and by the rules alone, and whether the emotion classifier found a feeling, alone and with the feeling
+check; set B's record, made before the check existed, has the first only), so the chapter can still show the earlier result beside the new one.
 
     python benchmarks/triage_record.py B --out benchmarks/results/triage-set-b-first-scoring.csv
 """
@@ -40,8 +41,11 @@ def main() -> None:
     messages = load_triage_evaluation(args.version).data
     frame["given"] = [triage(m, detector).route for m in messages]
     frame["rules alone"] = [triage(m).route for m in messages]
+    vectors = safety_models.embed(messages)
     emotions = safety_models.train_emotions(seed=args.seed)
-    frame["feeling found"] = [bool(emotions.feelings(v[None])) for v in safety_models.embed(messages)]
+    frame["feeling found"] = [bool(emotions.feelings(v[None])) for v in vectors]  # GoEmotions alone
+    check = safety_models.train_feelings(seed=args.seed).check
+    frame["feeling check"] = [bool(check.feelings(v[None])) for v in vectors]  # the check over it
     frame["made_with"] = f"commit {commit()}, seed {args.seed}, danger threshold {detector.threshold:.3f}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out, index=False)
