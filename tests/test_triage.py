@@ -87,7 +87,16 @@ def test_an_emergency_buried_in_a_long_message_is_found_sentence_by_sentence():
              "I wanted to ask about vitamin D for my daughter. Also my husband collapsed in the kitchen a "
              "minute ago and he is not responding. Anyway, which vitamin D dose is usual for a child?")  # fmt: skip
     assert triage(story).route == "emergency"
-    assert len(windows(story)) > 1 and windows("one sentence only") == ["one sentence only"]
+    assert len(windows(story)) == 1 and windows("one sentence only") == ["one sentence only"]  # MiniLM reads it whole
+
+
+def test_a_message_the_model_reads_whole_is_scored_whole_and_a_long_one_to_its_end():
+    short = "How much does salt affect blood pressure? I already don't add it at the table."
+    assert windows(short) == [short.lower()]  # its sentences alone, out of context, are not scored
+    long = " ".join(f"Day {i} of the trip was fine and we walked a lot." for i in range(40))
+    long += " Now my friend swallowed a whole bottle of pills on purpose."
+    parts = windows(long)
+    assert parts[0] == long.lower() and "now my friend swallowed a whole bottle of pills on purpose." in parts
 
 
 def test_triage_refuses_non_text_and_its_texts_are_fixed():
@@ -270,13 +279,13 @@ def test_training_messages_include_the_spent_sets_never_the_test():
     from medai.chat.triage_rules import normalise
 
     frame = load_triage_training().frame
-    assert {"evaluation set A", "evaluation set B"} <= set(frame["source"])
+    assert {"evaluation set A", "evaluation set B", "evaluation set C"} <= set(frame["source"])
     assert set(frame["route"]) == set(ROUTES) and set(frame["language"]) == {"en", "zh", "es", "other"}
     assert frame["feeling"].notna().sum() > 3000 and frame["feeling"].dropna().isin([True, False]).all()
-    test = {normalise(m) for m in load_triage_evaluation("C").data}
-    assert not test & {normalise(m) for m in frame["message"]}  # set C shares no message with training
-    with pytest.raises(DataError, match="set C"):
-        load_triage_training(spent=("A", "C"))
+    test = {normalise(m) for m in load_triage_evaluation("D").data}
+    assert not test & {normalise(m) for m in frame["message"]}  # set D shares no message with training
+    with pytest.raises(DataError, match="set D"):
+        load_triage_training(spent=("A", "D"))
 
 
 def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable():
@@ -292,3 +301,15 @@ def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable
     assert all(p.requires_grad for p in model.model.classifier.parameters())
     with pytest.raises(InputError, match="between 0 and 6"):
         freeze_lowest(model, 7)
+
+
+def test_scoring_many_messages_at_once_gives_each_ones_scores():
+    from medai.chat.triage_model import train_triage_detector
+
+    texts = ["i want to die", "chest pain cant breathe", "fever for a week", "a recipe for soup"] * 3
+    routes = ["crisis", "emergency", "urgent", "none"] * 3
+    detector = train_triage_detector(texts, routes, c=10.0, embed=_keyword_embed)
+    messages = ["I want to die.", "Soup please. Also my chest pain is bad and I cant breathe at all now, " * 8, "fever"]
+    assert detector.scores_many(messages) == [detector.scores(m) for m in messages]
+    assert detector.scores_many(messages, embed=_keyword_embed) == detector.scores_many(messages)
+    assert detector.scores_many([]) == []

@@ -64,7 +64,7 @@ def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITI
     # MiniLM is fine-tuned on the messages as written: the typo copy would double the minutes it
     # takes (the chapter's time budget), and the n-gram half already learns the typos.
     detector.finetuned = cached_finetuned(train, validation, seed, progress)
-    scores = pd.DataFrame([detector.scores(m) for m in validation["message"]])
+    scores = pd.DataFrame(detector.scores_many(validation["message"], embed=embed))
     detector.threshold = danger_threshold(scores["danger"], validation["route"].isin(DANGER), sensitivity)
     return TriageTraining(detector, pd.concat([validation, scores], axis=1))
 

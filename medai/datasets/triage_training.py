@@ -8,9 +8,9 @@ off-topic requests, prompt injections, requests for a personal dose or diagnosis
 helpers who saw neither the frozen evaluation sets (``load_triage_evaluation``) nor the rules; the
 second (``data/triage_train_{crisis,emergency,everyday}.tsv``, ``route<TAB>language<TAB>feeling<TAB>
 message``) by three more who saw no code and no evaluation set, after set B had been reported.
-Those add whether a caring reply would acknowledge a feeling. Sets A and B of the evaluation
-messages, both reported once already, join the training messages (``spent``); set C, the test,
-never does, and a training message that set C also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
+Those add whether a caring reply would acknowledge a feeling. Sets A, B and C of the evaluation
+messages, each reported once already, join the training messages (``spent``); set D, the test,
+never does, and a training message that set D also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from .written import labelled_messages, packaged_text, tab_rows
 TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es": "triage_train_es.tsv",
                   "other": "triage_train_other.tsv"}  # fmt: skip
 FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv")
-SPENT = ("A", "B")  # evaluation sets reported once already; set C is the test and never trains
+SPENT = ("A", "B", "C")  # evaluation sets reported once already; set D is the test and never trains
+TEST = "D"
 LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
@@ -43,8 +44,8 @@ def load_triage_training(spent: tuple[str, ...] = SPENT) -> DataBundle:
     """All training messages: ``data`` the texts, ``target`` the routes, ``frame`` route, message,
     language (``en``, ``zh``, ``es`` or ``other``), feeling (True/False, or None where the file does
     not say) and source (the file). ``spent``: the evaluation sets that join them."""
-    if "C" in spent:
-        raise DataError("set C is the frozen test of triage and must not be trained on")
+    if TEST in spent:
+        raise DataError(f"set {TEST} is the frozen test of triage and must not be trained on")
     frames = []
     for language, file in TRAINING_FILES.items():
         rows = tab_rows(packaged_text(file), 2, file, first_in=ROUTES)
@@ -61,7 +62,7 @@ def load_triage_training(spent: tuple[str, ...] = SPENT) -> DataBundle:
             language=frame["language"].map(_language), source=f"evaluation set {version}"))  # fmt: skip
     frame = pd.concat(frames, ignore_index=True).drop_duplicates("message", ignore_index=True)
     # A short message two writers both wrote ("is this normal?") must not teach the test's answer.
-    test = {_key(m) for m in load_triage_evaluation("C").data}
+    test = {_key(m) for m in load_triage_evaluation(TEST).data}
     frame = frame[~frame["message"].map(_key).isin(test)].reset_index(drop=True)
     frame["feeling"] = frame["feeling"].astype(object)
     about = "messages written to train triage"
