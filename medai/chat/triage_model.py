@@ -5,8 +5,8 @@ views of the text: character n-grams (robust to typos, and they read Chinese and
 frozen MiniLM sentence embeddings (paraphrases). The other is MiniLM fine-tuned on the same
 messages (``finetuned``), which reads word order and negation better; on the validation messages
 the average raised fewer false alarms at the same sensitivity than either alone.
-A long message is read a sentence at a time as well as whole, and each route keeps its highest
-probability, so an emergency buried in a story still counts. One threshold on the probability of
+A message longer than MiniLM reads (64 word pieces) is read a sentence at a time as well as whole,
+and each route keeps its highest probability, so an emergency buried in a story still counts. One threshold on the probability of
 danger (crisis + emergency) is chosen on validation messages for a target sensitivity; the rest
 of the decision is the most probable route.
 """

@@ -25,14 +25,14 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     """A frozen set: ``data`` the messages, ``target`` the route each needs, ``frame`` route,
     kind, language, feeling (whether a person would acknowledge an emotion) and message.
 
-    Each set is the test of one detector, scored once. Set A (543 messages) was scored with the
-    first detector; what it showed (too many false alarms) led to changes made on validation data
-    only. Set B (725 messages, by another writer, frozen before those changes) was scored with the
-    second (``benchmarks/results/triage-set-b-first-scoring.csv``). Both are training messages now.
-    Set C (470 messages by two more writers, 150 of them in 15 languages besides English, frozen on
-    2026-12-05) is the test of the present detector and is never trained on. Set D (508 messages
-    by two more writers, 174 of them in 22 languages besides English, frozen on 2026-12-06 after
-    set C's scoring) is kept for the next change to triage: nothing has been scored on it yet."""
+    Each set is the test of one detector, scored once, and joins the training messages afterwards.
+    Set A (543 messages) was scored with the first detector; what it showed (too many false alarms)
+    led to changes made on validation data only. Set B (725 messages, by another writer, frozen
+    before those changes) was scored with the second, set C (470 messages by two more writers, 150 of
+    them in 15 languages besides English) with the third (``benchmarks/results/triage-set-{b,c}-
+    first-scoring.csv``). Set D (508 messages by two more writers, 174 of them in 22 languages besides
+    English, frozen on 2026-12-06 after set C's scoring) is the test of the present detector and is
+    never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
