@@ -1,7 +1,8 @@
 """medai: the code behind the book *Deep learning for medical diagnosis and health management*.
 
 Notebooks tell the story; this package holds the logic they import, ordered by chapter.
-A piece used by one chapter lives in that chapter; a piece used by two lives in ``core``.
+A piece used by one chapter lives in that chapter. A chapter may import ``core``, ``datasets`` and
+earlier chapters, never a later one (``tests/test_layout.py`` checks it); ``core`` imports no chapter.
 
 core         the training loop, tensor data sets, metrics, seeds and devices, profiles, versions
 datasets     ``load_<name>`` (real data), ``make_<name>`` (simulated), ``path(name)``, ``catalogue()``

@@ -1,4 +1,5 @@
-"""The package stays laid out by chapter: core imports no chapter, modules stay small, the maps stay true."""
+"""The package stays laid out by chapter: core imports no chapter, a chapter no later one, modules stay
+small, the maps stay true."""
 
 from __future__ import annotations
 
@@ -43,6 +44,18 @@ def test_core_and_datasets_import_no_chapter(folder):
             assert len(parts) < 2 or parts[1] not in CHAPTERS, (
                 f"{path.name} imports {name}"
             )
+
+
+@pytest.mark.parametrize("folder", CHAPTERS)
+def test_a_chapter_imports_only_core_datasets_and_earlier_chapters(folder):
+    """d2l's rule: a later chapter builds on an earlier one, never the other way round."""
+    for path in modules(folder):
+        for name in imported_modules(path):
+            parts = name.split(".")
+            if len(parts) >= 2 and parts[1] in CHAPTERS:
+                assert CHAPTERS.index(parts[1]) <= CHAPTERS.index(folder), (
+                    f"{folder}/{path.name} imports {name}, a later chapter"
+                )
 
 
 def test_core_imports_nothing_but_core():
