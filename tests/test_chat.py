@@ -452,6 +452,22 @@ def test_messages_far_from_every_answer_are_refused_as_out_of_scope():
     assert not assistant.answer("what are uric acid crystals in gout").abstained
 
 
+def test_a_feeling_is_acknowledged_on_health_replies_not_on_a_not_about_health_refusal():
+    from medai.chat.assistant import ACKNOWLEDGEMENT, OUT_OF_SCOPE
+
+    class Always:  # a feeling check that finds worry in every message
+        def feelings(self, vector):
+            return ["fear"]
+
+    assistant = tiny_assistant(0.05)
+    assistant.emotions = Always()
+    assistant.calibrate_scope(["uric acid crystals gout"] * 60 + ["inhalers wheezing"] * 60, miss_rate=0.02)
+    off = assistant.answer("football results tonight")
+    assert off.reply == closing(OUT_OF_SCOPE) and off.feelings == []
+    health = assistant.answer("what are uric acid crystals in gout")
+    assert health.reply.startswith(ACKNOWLEDGEMENT["worry"]) and health.feelings == ["fear"]
+
+
 def test_a_sentence_cut_off_by_the_token_limit_is_dropped():
     from medai.chat.generate import complete_sentences
 

@@ -202,9 +202,9 @@ class Assistant:
         if _PERSONAL.search(message.lower()):
             return Reply(closing(lead + PERSONAL), abstained=True, scores=scores, **details)
         closest = float(closest_similarity(self.dense, [message])[0])
-        if closest < self.floor:
-            return Reply(closing(lead + OUT_OF_SCOPE), abstained=True,
-                         scores={**scores, "closest_similarity": closest}, **details)  # fmt: skip
+        if closest < self.floor:  # "not about health" is no place to say "I'm sorry you are going through this"
+            return Reply(closing(OUT_OF_SCOPE), abstained=True, scores={**scores, "closest_similarity": closest},
+                         **{**details, "feelings": []})  # fmt: skip
         ids, confidence_of = self.rank([message])
         best, confidence = int(ids[0, 0]), float(confidence_of[0])
         if confidence < self.threshold:
