@@ -313,3 +313,16 @@ def test_scoring_many_messages_at_once_gives_each_ones_scores():
     assert detector.scores_many(messages) == [detector.scores(m) for m in messages]
     assert detector.scores_many(messages, embed=_keyword_embed) == detector.scores_many(messages)
     assert detector.scores_many([]) == []
+
+
+def test_the_seed_record_was_made_with_the_current_code_and_messages():
+    from pathlib import Path
+
+    import pandas as pd
+
+    from medai.chat.safety_models import triage_recipe_key
+
+    record = pd.read_csv(Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "triage-seeds.csv")
+    assert list(record["seed"]) == [0, 1, 2]
+    assert (record["recipe"] == triage_recipe_key()).all(), "run python benchmarks/triage_seeds.py"
+    assert record["sensitivity"].between(0, 1).all() and (record["false alarms"] <= record["ordinary"]).all()

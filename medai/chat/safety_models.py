@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,26 @@ FINETUNE_EPOCHS = 3  # MiniLM fine-tuning; the best of them on validation is kep
 FROZEN_LAYERS = 3
 EMOTION_C = 1.0  # chosen on GoEmotions dev among 0.3, 1 and 3
 FEELING_C = 1.0  # the feeling check's regularisation
+
+
+_RECIPE_SOURCES = ("chat/safety_models.py", "chat/triage_model.py", "chat/triage_rules.py", "chat/triage.py",
+                   "chat/feelings.py", "chat/emotion.py", "datasets/triage_training.py")  # fmt: skip
+
+
+def triage_recipe_key() -> str:
+    """A digest of the code and messages the triage detector and feeling check are trained from:
+    a record made with another recipe (``benchmarks/results/triage-seeds.csv``) is stale."""
+    from ..datasets.triage_evaluation import EVAL_FILES
+    from ..datasets.triage_training import FEELING_FILES, TRAINING_FILES
+    from ..datasets.written import packaged_sha256
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in _RECIPE_SOURCES:
+        digest.update((root / source).read_bytes())
+    for file in (*TRAINING_FILES.values(), *FEELING_FILES, *EVAL_FILES.values()):
+        digest.update(packaged_sha256(file).encode())
+    return digest.hexdigest()[:20]
 
 
 def embed(texts) -> np.ndarray:
