@@ -155,6 +155,10 @@ def test_a_message_in_another_language_is_told_why_in_its_language():
     reply = tiny_assistant().answer("¿Qué es la gota y cómo se trata?")
     assert reply.abstained and reply.language == "es"
     assert safety_text("english_only", "es") in reply.reply and reply.reply.endswith(safety_text("emergency_line", "es"))
+    assert safety_text("crisis_line", "es") in reply.reply  # it cannot read the message: crisis help too
+    thai = tiny_assistant().answer("สวัสดีครับ ขอถามเรื่องสุขภาพหน่อย")  # a language with no texts here: English ones
+    assert thai.abstained and thai.route == "none" and safety_text("crisis_line", "en") in thai.reply
+    assert thai.reply.endswith(safety_text("emergency_line", "en"))
 
 
 def test_every_refusal_says_its_reason_and_ends_with_the_emergency_line():

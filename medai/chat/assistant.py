@@ -191,7 +191,10 @@ class Assistant:
             problem = ENGLISH_ONLY  # the corpus and the checks are English: say so in the reader's language
         if problem is not None:
             said = safety_text("urgent", language) + "\n\n" if flags.route == "urgent" else ""
-            reason = safety_text("english_only", language) if problem == ENGLISH_ONLY else f"Sorry, {problem}."
+            # A message it cannot read may hold a crisis triage missed (no training message is in every
+            # language): it gets the crisis line as well as the emergency line.
+            reason = (safety_text("english_only", language) + " " + safety_text("crisis_line", language)
+                      if problem == ENGLISH_ONLY else f"Sorry, {problem}.")  # fmt: skip
             return Reply(closing(said + reason, language), abstained=True, problem=problem, route=flags.route,
                          language=language, scores=scores)  # fmt: skip
         feelings = self.emotions.feelings(self.dense.query_vectors([message])) if self.emotions is not None else []

@@ -1,7 +1,8 @@
 """The assistant's fixed safety texts, in English, Chinese and Spanish, and the message's language.
 
 Crisis, emergency and urgent replies are written here by people, never retrieved or generated.
-Every reply that is not an answer ends with ``emergency_line``. The language decides only which
+Every reply that is not an answer ends with ``emergency_line``; a message the assistant cannot read
+(another language) also gets ``crisis_line``, since triage may have missed what it says. The language decides only which
 version is shown: triage itself runs every language's rules and the learned detector on any text.
 """
 
@@ -31,6 +32,10 @@ SAFETY_TEXTS: dict[str, dict[str, str]] = {
         ),
         "emergency_line": "If this is an emergency, call your local emergency number (911, 999 or 112) now.",
         "english_only": "I can answer health questions in English only.",
+        "crisis_line": (
+            "If you are thinking of ending your life or harming yourself, contact a crisis line now (988 in the "
+            "US, Samaritans 116 123 in the UK and Ireland) or your local emergency number."
+        ),
     },
     "zh": {
         "crisis": (
@@ -42,6 +47,7 @@ SAFETY_TEXTS: dict[str, dict[str, str]] = {
         "urgent": "这种情况听起来需要医生今天或尽快看一下。请今天联系你的医生，或到医院门诊或急诊就诊。如果情况加重，请立即拨打120。",
         "emergency_line": "如果这是紧急情况，请立即拨打当地急救电话（中国大陆120，其他地区如911、999或112）。",
         "english_only": "我目前只能用英文回答健康问题。",
+        "crisis_line": "如果你有结束生命或伤害自己的想法，请现在就联系心理危机热线（希望24热线 400-161-9995）或拨打120、110。",
     },
     "es": {
         "crisis": (
@@ -62,6 +68,10 @@ SAFETY_TEXTS: dict[str, dict[str, str]] = {
         ),
         "emergency_line": "Si es una emergencia, llama ahora a tu número local de emergencias (911, 999 o 112).",
         "english_only": "Por ahora solo puedo responder preguntas de salud en inglés.",
+        "crisis_line": (
+            "Si piensas en quitarte la vida o en hacerte daño, llama ahora a una línea de crisis (024 en España, "
+            "800 911 2000 en México) o a tu número local de emergencias."
+        ),
     },
 }
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -95,6 +105,7 @@ def detect_language(text: str, confidence: float = 0.9) -> str:
 
 
 def safety_text(kind: str, language: str) -> str:
-    """The fixed text ``kind`` ("crisis", "emergency", "urgent", "emergency_line", "english_only") in
+    """The fixed text ``kind`` ("crisis", "emergency", "urgent", "emergency_line", "english_only",
+    "crisis_line") in
     ``language``, or in English when this language has no version."""
     return SAFETY_TEXTS.get(language, SAFETY_TEXTS["en"])[kind]
