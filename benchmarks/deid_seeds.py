@@ -13,41 +13,33 @@ for the first tagger (before its training notes had real medical sentences), sco
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-
-import pandas as pd
 
 from medai.datasets import load_deid_evaluation
 from medai.text.deid import rule_phi
 from medai.text.deid_model import union
 from medai.text.deid_scoring import detector_table
 from medai.text.deid_trained import RECIPE, recipe_key, recommended_detector, validation_notes
+from seed_record import record_seeds  # benchmarks/seed_record.py, beside this script
 
 OUT = Path(__file__).resolve().parent / "results" / "deid-seeds.csv"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
     tests = {"set D": load_deid_evaluation("D").data, "set C": load_deid_evaluation("C").data}
-    rows = []
-    for seed in args.seeds:
+
+    def rows_for_seed(seed: int) -> list[dict]:
         tagger = recommended_detector(seed=seed, progress=True)
         finders = {"tagger": tagger.find, "rules + tagger": union(rule_phi, tagger.find)}
+        rows = []
         for name, notes in (("validation", validation_notes({**RECIPE, "seed": seed})), *tests.items()):
             table, _ = detector_table(notes, finders)
             for detector, row in table.iterrows():
                 rows.append({"seed": seed, "threshold": tagger.threshold, "notes": name, "detector": detector,
                              **row.to_dict()})  # fmt: skip
-        print(pd.DataFrame(rows).query("seed == @seed").round(3).to_string(index=False), flush=True)
-    record = pd.DataFrame(rows)
-    record["recipe"] = recipe_key({**RECIPE, "seed": None})
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    record.to_csv(args.out, index=False, float_format="%.4f")
-    print(f"wrote {args.out}")
+        return rows
+
+    record_seeds(__doc__.split("\n")[0], OUT, rows_for_seed, recipe_key({**RECIPE, "seed": None}))
 
 
 if __name__ == "__main__":
