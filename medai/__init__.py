@@ -10,6 +10,7 @@ background   ch. 1  background and concepts: the concept graph
 theory       ch. 2  BCE and its gradient, logistic regression, layer shapes
 imaging      ch. 3  the source's CNN fixed, ResNet, U-Net, DICOM, Grad-CAM, benchmark
 text         ch. 4  de-identification, NER, negation, MiniLM heads, document classification
+records      ch. 4  hospital encounters: readmission cohort, token embeddings, next-stay GRU
 genomics     ch. 5  one-hot DNA, splice-site and ChIP-seq models, mutagenesis, Cox survival models
 monitoring   ch. 6  ECG, beats, blood pressure, PPG, glucose forecasting and alarms, anomalies
 chat         ch. 7  MedQuAD retrieval (BM25, MiniLM, hybrid), question types, triage, refusal, checked

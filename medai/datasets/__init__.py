@@ -19,6 +19,8 @@ Real data (``load_*``)                     registered name
   load_chipseq_oct4_mafk(split)            chipseq-oct4-mafk
   load_breast_cancer_gse7390()             breast-cancer-gse7390
   load_goemotions(split)                   goemotions
+  load_diabetes_encounters()               diabetes-130-us-hospitals
+  load_diabetes_code_names()               diabetes-130-us-hospitals (what the admission/discharge ids mean)
 Your own files
   read_wfdb_record(header)                 a WFDB record (.hea + signal files), checked
 Written for this book (in the package)
@@ -50,6 +52,7 @@ from .errors import (
     UnknownFileError,
 )
 from .glucose_sim import GLUCOSE_PATIENTS, make_glucose_cohort
+from .diabetes import load_diabetes_code_names, load_diabetes_encounters
 from .goemotions import load_goemotions
 from .gse7390 import load_breast_cancer_gse7390
 from .faker_notes import make_faker_notes
@@ -111,6 +114,8 @@ __all__ = [
     "load_clinical_keep_list",
     "make_faker_notes",
     "load_goemotions",
+    "load_diabetes_encounters",
+    "load_diabetes_code_names",
     "load_lay_questions",
     "load_off_topic_questions",
     "TRIAGE_LABELS",
