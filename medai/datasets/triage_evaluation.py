@@ -17,7 +17,10 @@ from .errors import DataError
 from .written import labelled_messages, packaged_text, tab_rows
 
 ROUTES = ("crisis", "emergency", "urgent", "none")
-EVAL_FILES = {"A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv"}
+EVAL_FILES = {
+    "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
+    "E": "triage_eval_e.tsv",
+}
 EVAL_FILE = EVAL_FILES["A"]
 
 
