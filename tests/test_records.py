@@ -216,3 +216,15 @@ def test_a_damaged_table_is_named(tmp_path, monkeypatch):
     broken.write_text(header + "\n" + ",".join(["1"] * (len(diabetes_module.REQUIRED) - 1) + ["maybe"]) + "\n")
     with pytest.raises(DataError, match="maybe"):
         load_diabetes_encounters()
+
+
+def test_readmission_set_up_in_one_call(real):
+    from medai.records.readmission import readmission_data, tuned_logistic
+
+    data = readmission_data(real.frame, seed=0)
+    assert len(data.cohort) == len(data.y) == data.tokens.shape[0] == data.tokens_01.shape[0] == 69_973
+    assert sorted(np.r_[data.train, data.val, data.test].tolist()) == list(range(69_973))
+    assert set(data.cohort["patient_nbr"].iloc[data.train]).isdisjoint(data.cohort["patient_nbr"].iloc[data.test])
+    model, scores = tuned_logistic(data, c_grid=(0.001, 0.03), seed=0)
+    assert set(scores) == {0.001, 0.03} and model.C == max(scores, key=scores.get)
+    assert 0.6 < scores[model.C] < 0.7  # readmission is hard to predict from the record: about .64

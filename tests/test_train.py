@@ -127,6 +127,19 @@ def test_tensorboard_logging_writes_event_files(tmp_path):
     assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
 
 
+def test_tensorboard_log_reads_back_as_the_history(tmp_path):
+    from medai.core.errors import InputError
+    from medai.imaging.logs import read_scalars
+
+    result = fit(tiny_model(), tiny_data(), tiny_data(32, seed=1), quiet(epochs=3, log_dir=tmp_path / "tb"))
+    logged = read_scalars(tmp_path / "tb")
+    assert set(logged.columns) == {"train_loss", "val_loss", "val_score", "images_per_s"}
+    assert list(logged.index) == list(result.history.index)
+    np.testing.assert_allclose(logged["val_loss"], result.history["val_loss"], rtol=1e-6)
+    with pytest.raises(InputError, match="no TensorBoard event file"):
+        read_scalars(tmp_path / "elsewhere")
+
+
 def test_bad_settings_and_data_give_clear_errors():
     model, data = tiny_model(), tiny_data()
     with pytest.raises(ValueError, match="training data set is empty"):

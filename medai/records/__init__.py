@@ -6,4 +6,5 @@ tokens    an encounter as a bag of tokens, one per field, learned from training 
 tabular   the baselines on the same fields: logistic regression on tokens, gradient-boosted trees
 network   RecordNet: summed token embeddings and a small MLP
 tracking  Doctor AI-style sequences of stays, a GRU for the next stay, recall@k
+readmission  the whole set-up in one call (cohort, split, tokens) and the tuned logistic regression
 """
