@@ -164,3 +164,19 @@ def test_the_corrected_paired_interval_is_wider_than_the_naive_one():
         corrected_paired_interval([0.1], test_share=0.2)
     with pytest.raises(InputError, match="test_share"):
         corrected_paired_interval(d, test_share=1.0)
+
+
+def test_late_fusion_adds_each_modality_scaled_on_training_rows():
+    from medai.genomics.survival import late_fusion
+
+    # A "model" that returns its first column times 1000: scaled on the training rows, it cannot dominate.
+    def first_column_loud(x_train, time, event, x_all):
+        return 1000.0 * x_all[:, 0]
+
+    rng = np.random.default_rng(0)
+    x_train, x_all = rng.normal(size=(50, 3)), rng.normal(size=(8, 3))
+    fused = late_fusion(first_column_loud, [slice(0, 2), slice(2, 3)])(x_train, np.ones(50), np.ones(50, bool), x_all)
+    expected = sum((x_all[:, c] - x_train[:, c].mean()) / x_train[:, c].std() for c in (0, 2))
+    np.testing.assert_allclose(fused, expected)
+    with pytest.raises(InputError, match="at least one block"):
+        late_fusion(first_column_loud, [])
