@@ -1,7 +1,8 @@
-"""The triage detector and feeling check trained at seeds 0, 1 and 2: how much set D's scores move.
+"""The triage detector and feeling check trained at seeds 0, 1 and 2: how much the test set's scores move.
 
 Each seed draws its own validation share, typo copy and fine-tuning order, chooses its danger
-threshold and feeling threshold on that share, and is scored on set D (the test, never trained on).
+threshold and feeling threshold on that share, and is scored on the test set (``TEST``, set E now,
+never trained on).
 The rows go to ``benchmarks/results/triage-seeds.csv``, which chapter 7.2 reads; a test checks that
 the record was made with the current code and messages (``safety_models.triage_recipe_key``).
 
@@ -18,13 +19,14 @@ from medai.chat import safety_models
 from medai.chat.triage import triage
 from medai.chat.triage_report import frozen_report
 from medai.datasets.triage_evaluation import load_triage_evaluation
+from medai.datasets.triage_training import TEST
 from seed_record import record_seeds  # benchmarks/seed_record.py, beside this script
 
 OUT = Path(__file__).resolve().parent / "results" / "triage-seeds.csv"
 
 
 def main() -> None:
-    test = load_triage_evaluation("D").frame
+    test = load_triage_evaluation(TEST).frame
     felt = test["feeling"].to_numpy()
 
     def rows_for_seed(seed: int) -> list[dict]:

@@ -285,13 +285,14 @@ def test_training_messages_include_the_spent_sets_never_the_test():
     from medai.chat.triage_rules import normalise
 
     frame = load_triage_training().frame
-    assert {"evaluation set A", "evaluation set B", "evaluation set C"} <= set(frame["source"])
+    assert {f"evaluation set {v}" for v in "ABCD"} <= set(frame["source"])
     assert set(frame["route"]) == set(ROUTES) and set(frame["language"]) == {"en", "zh", "es", "other"}
-    assert frame["feeling"].notna().sum() > 3000 and frame["feeling"].dropna().isin([True, False]).all()
-    test = {normalise(m) for m in load_triage_evaluation("D").data}
-    assert not test & {normalise(m) for m in frame["message"]}  # set D shares no message with training
-    with pytest.raises(DataError, match="set D"):
-        load_triage_training(spent=("A", "D"))
+    assert frame["feeling"].notna().sum() > 4000 and frame["feeling"].dropna().isin([True, False]).all()
+    assert (frame["source"] == "triage_train_languages.tsv").sum() >= 1400
+    test = {normalise(m) for m in load_triage_evaluation("E").data}
+    assert not test & {normalise(m) for m in frame["message"]}  # set E shares no message with training
+    with pytest.raises(DataError, match="set E"):
+        load_triage_training(spent=("A", "E"))
 
 
 def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable():

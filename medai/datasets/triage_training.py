@@ -8,9 +8,12 @@ off-topic requests, prompt injections, requests for a personal dose or diagnosis
 helpers who saw neither the frozen evaluation sets (``load_triage_evaluation``) nor the rules; the
 second (``data/triage_train_{crisis,emergency,everyday}.tsv``, ``route<TAB>language<TAB>feeling<TAB>
 message``) by three more who saw no code and no evaluation set, after set B had been reported.
-Those add whether a caring reply would acknowledge a feeling. Sets A, B and C of the evaluation
-messages, each reported once already, join the training messages (``spent``); set D, the test,
-never does, and a training message that set D also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
+Those add whether a caring reply would acknowledge a feeling. A fourth file
+(``data/triage_train_languages.tsv``, same columns, 1,420 messages in 43 languages and none in English)
+was written by another helper after set D's scoring, whose two misses were in Thai, a language no
+training message was in. Sets A to D of the evaluation messages, each reported once already, join
+the training messages (``spent``); set E, the test, never does, and a training message that set E
+also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from .written import labelled_messages, packaged_text, tab_rows
 
 TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es": "triage_train_es.tsv",
                   "other": "triage_train_other.tsv"}  # fmt: skip
-FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv")
-SPENT = ("A", "B", "C")  # evaluation sets reported once already; set D is the test and never trains
-TEST = "D"
+FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv",
+                 "triage_train_languages.tsv")  # fmt: skip
+SPENT = ("A", "B", "C", "D")  # evaluation sets reported once already; set E is the test and never trains
+TEST = "E"
 LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
