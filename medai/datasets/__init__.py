@@ -26,8 +26,8 @@ Your own files
 Written for this book (in the package)
   load_handwritten_notes(split)            clinical notes with marked identifiers (de-identification test)
   load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (first triage test)
-  load_triage_training()                   about 8,200 messages in 20 languages to train triage and the feeling check
-  load_triage_evaluation(version)          messages written outside the project: frozen triage sets A, B, C (the test)
+  load_triage_training()                   about 10,600 messages in over 40 languages to train triage and the feeling check
+  load_triage_evaluation(version)          messages written outside the project: frozen triage sets A-D (spent), E (the test)
   load_deid_evaluation(which)              documents written outside the project: de-identification sets A (development) and C (final)
   load_clinical_keep_list()                766 clinical terms and 348 note lines a de-identifier must leave alone
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)

@@ -34,8 +34,10 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     before those changes) was scored with the second, set C (470 messages by two more writers, 150 of
     them in 15 languages besides English) with the third (``benchmarks/results/triage-set-{b,c}-
     first-scoring.csv``). Set D (508 messages by two more writers, 174 of them in 22 languages besides
-    English, frozen on 2026-12-06 after set C's scoring) is the test of the present detector and is
-    never trained on."""
+    English, frozen on 2026-12-06 after set C's scoring) was the test of the fourth
+    (``benchmarks/results/triage-set-d-first-scoring.csv``). Set E (505 messages by a new writer, 265
+    of them in 30 languages besides English, frozen after set D's scoring) is the test of the present
+    detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
