@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 import torch
 
+from medai.core.errors import InputError
 from medai.core.metrics import auroc
 from medai.core.train import TrainConfig
 from medai.datasets.glucose_sim import simulate_patient
@@ -360,3 +361,48 @@ def test_by_patient_folds_stop_early_on_held_out_patients(beats, monkeypatch):
     cross_validated_predictions(tagged, random_beat_folds(tagged, folds=2), lambda: None, config)
     for train, val in seen:
         assert set(small.record[val.inputs[:, 0, -1].long().numpy()]) == {"100", "106", "232"}
+
+
+# --- personalisation ----------------------------------------------------------------------------
+
+
+def _wave_cohort(hours: float, periods_min: dict[str, float]) -> pd.DataFrame:
+    """Patients whose glucose swings in a sine wave of their own period, every 3 minutes."""
+    minutes = np.arange(0, hours * 60, 3)
+    frames = []
+    for patient, period in periods_min.items():
+        cgm = 140 + 50 * np.sin(2 * np.pi * minutes / period)
+        frames.append(pd.DataFrame({"patient": patient, "CGM": cgm, "insulin": 0.0, "CHO": 0.0},
+                                   index=pd.date_range("2026-01-01", periods=len(minutes), freq="3min")))  # fmt: skip
+    return pd.concat(frames)
+
+
+def test_split_by_time_keeps_each_patients_first_hours_apart():
+    from medai.monitoring.personal import split_by_time
+
+    cohort = _wave_cohort(10, {"adult#001": 120, "child#001": 90})
+    first, later = split_by_time(cohort, 4)
+    assert (first.groupby("patient").size() == 80).all() and (later.groupby("patient").size() == 120).all()
+    for patient in ("adult#001", "child#001"):
+        assert first[first["patient"] == patient].index.max() < later[later["patient"] == patient].index.min()
+    with pytest.raises(InputError, match="not more than"):
+        split_by_time(cohort, 10)
+    with pytest.raises(InputError, match="positive"):
+        split_by_time(cohort, 0)
+
+
+def test_personalising_learns_the_patients_own_rhythm_and_leaves_the_population_model_alone():
+    from medai.monitoring.personal import personal_errors
+
+    torch.manual_seed(0)
+    population = GlucoseForecaster(3, 2, hidden=16, cell="gru")
+    before = [p.detach().clone() for p in population.parameters()]
+    table = personal_errors(population, _wave_cohort(16, {"adult#001": 150, "child#001": 100}), adapt_hours=10,
+                            history_min=60, device="cpu")  # fmt: skip
+    assert all(torch.equal(a, b) for a, b in zip(before, population.parameters()))  # adapted a copy
+    assert list(table.columns) == ["test windows", "persistence", "population", "personalised", "sham"]
+    assert (table["test windows"] > 0).all()
+    # An untrained network knows no rhythm; a day of the patient's own swings teaches it theirs.
+    assert (table["personalised"] < table["population"]).all()
+    with pytest.raises(InputError, match="two patients"):
+        personal_errors(population, _wave_cohort(16, {"adult#001": 150}), adapt_hours=10, history_min=60)

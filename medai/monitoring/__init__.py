@@ -8,6 +8,7 @@ models           1-D CNN and GRU/LSTM beat classifiers, the glucose forecaster
 pressure         blood pressure per beat, ACC/AHA categories, PPG pulse peaks
 glucose          forecast windows, baselines, patient splits, target scaling
 glucose_alerts   Clarke error grid, hypoglycaemia alarms
+personal         a population forecaster adapted to one patient's first day, with a sham control
 anomaly          Isolation Forest and LOF on beat features, baseline-calibrated scores
 stream           beat features for a streaming monitor, fitted on a baseline only
 """
