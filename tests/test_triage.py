@@ -207,6 +207,30 @@ def test_the_detector_learns_routes_and_flags_by_its_danger_threshold():
         train_triage_detector(texts[:2], routes[:2], embed=_keyword_embed)
 
 
+class _FixedDanger:
+    """A stand-in detector that gives every message the same probability of danger."""
+
+    def __init__(self, danger: float) -> None:
+        self.danger = danger
+
+    def scores(self, text: str) -> dict[str, float]:
+        return {"crisis": 0.0, "emergency": self.danger, "urgent": 0.0, "none": 1 - self.danger, "danger": self.danger}
+
+    def route(self, scores: dict[str, float]) -> str:
+        return "none"
+
+
+def test_a_rule_escalates_only_where_the_detector_does_not_rule_danger_out():
+    from medai.chat.triage import RULE_FLOOR
+
+    plain = "Crushing chest pain since 20 minutes, I'm sweating"
+    assert triage(plain).route == "emergency"  # the rules alone
+    assert triage(plain, _FixedDanger(RULE_FLOOR)).route == "emergency"
+    ruled_out = triage(plain, _FixedDanger(RULE_FLOOR / 2))
+    assert ruled_out.route == "none" and ruled_out.category is None
+    assert triage("I've had a fever for a week now", _FixedDanger(0.0)).route == "urgent"  # urgent rules stay
+
+
 def test_the_emotion_classifier_chooses_thresholds_on_dev_and_names_feelings():
     from medai.chat.emotion import FEELINGS, group_targets, macro_f1, train_emotion_classifier
 
@@ -288,14 +312,15 @@ def test_training_messages_include_the_spent_sets_never_the_test():
     from medai.chat.triage_rules import normalise
 
     frame = load_triage_training().frame
-    assert {f"evaluation set {v}" for v in "ABCD"} <= set(frame["source"])
+    assert {f"evaluation set {v}" for v in "ABCDE"} <= set(frame["source"])
     assert set(frame["route"]) == set(ROUTES) and set(frame["language"]) == {"en", "zh", "es", "other"}
     assert frame["feeling"].notna().sum() > 4000 and frame["feeling"].dropna().isin([True, False]).all()
     assert (frame["source"] == "triage_train_languages.tsv").sum() >= 1400
-    test = {normalise(m) for m in load_triage_evaluation("E").data}
-    assert not test & {normalise(m) for m in frame["message"]}  # set E shares no message with training
-    with pytest.raises(DataError, match="set E"):
-        load_triage_training(spent=("A", "E"))
+    assert (frame["source"] == "triage_train_boundaries.tsv").sum() >= 1500
+    test = {normalise(m) for m in load_triage_evaluation("F").data}
+    assert not test & {normalise(m) for m in frame["message"]}  # set F shares no message with training
+    with pytest.raises(DataError, match="set F"):
+        load_triage_training(spent=("A", "F"))
 
 
 def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable():

@@ -1,8 +1,10 @@
 """A learned triage detector: crisis / emergency / urgent / none from what a message says.
 
-Two models vote by averaging their probabilities. One multinomial logistic regression reads two
-views of the text: character n-grams (robust to typos, and they read Chinese and Spanish) and
-frozen MiniLM sentence embeddings (paraphrases). The other is MiniLM fine-tuned on the same
+Two models vote by averaging their probabilities. One multinomial logistic regression reads three
+views of the text: character n-grams (robust to typos, and they read Chinese and Spanish), word
+unigrams and bigrams (the only reader of words that MiniLM's English vocabulary splits into pieces or
+unknowns: on the validation messages they cut false alarms from .249 to .229 at the same
+sensitivity) and frozen MiniLM sentence embeddings (paraphrases). The other is MiniLM fine-tuned on the same
 messages (``finetuned``), which reads word order and negation better; on the validation messages
 the average raised fewer false alarms at the same sensitivity than either alone.
 A message longer than MiniLM reads (64 word pieces) is read a sentence at a time as well as whole,
@@ -21,6 +23,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
 
 from ..core.errors import InputError
 from .triage_rules import ROUTES, normalise, sentences
@@ -53,9 +56,9 @@ def windows(message: str, most: int = 64) -> list[str]:
 
 @dataclass
 class TriageDetector:
-    """Character n-grams + MiniLM -> logistic regression over ``ROUTES``, and a danger threshold."""
+    """Character and word n-grams + MiniLM -> logistic regression over ``ROUTES``, and a danger threshold."""
 
-    vectorizer: TfidfVectorizer
+    vectorizer: FeatureUnion
     model: LogisticRegression
     threshold: float = 0.5
     embed: object = field(default=embed_windows, repr=False)
@@ -116,7 +119,10 @@ def train_triage_detector(texts, routes, vectors: np.ndarray | None = None, c: f
     unknown = sorted(set(routes) - set(ROUTES))
     if unknown or set(routes) != set(ROUTES):
         raise InputError(f"routes must cover exactly {ROUTES}; unknown {unknown}")
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    vectorizer = FeatureUnion([
+        ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+    ])  # fmt: skip
     vectorizer.fit(texts)
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
     detector = TriageDetector(vectorizer, model, embed=embed)

@@ -11,9 +11,13 @@ message``) by three more who saw no code and no evaluation set, after set B had 
 Those add whether a caring reply would acknowledge a feeling. A fourth file
 (``data/triage_train_languages.tsv``, same columns, 1,420 messages in 43 languages and none in English)
 was written by another helper after set D's scoring, whose two misses were in Thai, a language no
-training message was in. Sets A to D of the evaluation messages, each reported once already, join
-the training messages (``spent``); set E, the test, never does, and a training message that set E
-also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
+training message was in. A fifth (``data/triage_train_boundaries.tsv``, same columns, 1,600 messages
+in 23 languages) was written by another helper after set E's scoring, where a third of the ordinary
+questions were flagged: ordinary questions that use serious words (warning signs, past events, denied
+signs, first-aid courses), urgent problems that are no emergency, and understated emergencies and
+crises, so the boundary is learned from both sides. Sets A to E of the evaluation messages, each
+reported once already, join the training messages (``spent``); set F, the test, never does, and a
+training message that set F also holds is dropped. ``validation_split`` holds out a stratified share for choosing thresholds.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from .written import labelled_messages, packaged_text, tab_rows
 TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es": "triage_train_es.tsv",
                   "other": "triage_train_other.tsv"}  # fmt: skip
 FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv",
-                 "triage_train_languages.tsv")  # fmt: skip
-SPENT = ("A", "B", "C", "D")  # evaluation sets reported once already; set E is the test and never trains
-TEST = "E"
+                 "triage_train_languages.tsv", "triage_train_boundaries.tsv")  # fmt: skip
+SPENT = ("A", "B", "C", "D", "E")  # evaluation sets reported once already; set F is the test and never trains
+TEST = "F"
 LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
