@@ -305,3 +305,38 @@ def test_an_impossible_heart_value_is_refused_naming_its_line_and_column(column,
 def test_a_fasta_record_that_is_empty_or_not_dna_is_refused(text, message):
     with pytest.raises(DataError, match=message):
         read_fasta(text, source="input.fa")
+
+
+def _upload(mode: str, size: int = 28, fmt: str = "PNG") -> bytes:
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    if mode == "I;16":
+        image = Image.fromarray(rng.integers(0, 65536, (size, size)).astype(np.uint16))
+    elif mode == "F":
+        image = Image.fromarray(rng.random((size, size)).astype(np.float32))
+    else:
+        image = Image.fromarray(rng.integers(0, 256, (size, size, 3), dtype=np.uint8)).convert(mode)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: b"", lambda: RNG.bytes(300), lambda: _upload("L")[:40], *(lambda m=m: _upload(m) for m in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16")),
+     lambda: _upload("F", fmt="TIFF"), lambda: _upload("L", fmt="GIF"), lambda: _upload("RGB", fmt="JPEG"), lambda: _upload("L", 29)],
+    ids=["empty", "random", "truncated", "bilevel", "grey", "grey-alpha", "palette", "rgb", "rgba", "16-bit", "float-tiff",
+         "gif", "jpeg", "29px"],
+)  # fmt: skip
+def test_an_uploaded_image_is_28x28_grey_levels_or_a_4xx_answer(make):
+    from medai.evaluation.service import BadInput, image_pixels
+
+    try:
+        pixels = image_pixels(make())
+    except BadInput as error:
+        assert 400 <= error.status < 500 and error.detail
+    else:
+        assert pixels.shape == (28, 28) and pixels.dtype == np.uint8 and np.ptp(pixels) > 0

@@ -79,6 +79,46 @@ def test_the_three_ways_to_send_an_image_give_the_same_answer(client):
     assert colour.status_code == 200  # colour is turned grey
 
 
+def encoded(pixels: np.ndarray, fmt: str = "PNG") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def test_a_16_bit_image_is_scaled_to_8_bits_not_clipped_to_white(client):
+    from medai.evaluation.service import image_pixels
+
+    eight = np.random.default_rng(1).integers(0, 256, (28, 28), dtype=np.uint8)
+    sixteen = eight.astype(np.uint16) * 257  # the same picture stored at 16 bits
+    assert np.array_equal(image_pixels(encoded(sixteen)), eight)
+    answers = [client.post("/predict", content=encoded(p), headers={"content-type": "image/png"}).json()["probability"]
+               for p in (eight, sixteen)]  # fmt: skip
+    assert answers[0] == pytest.approx(answers[1])
+
+
+@pytest.mark.parametrize("value", [0, 255])
+def test_a_blank_image_is_refused_however_it_is_sent(client, value):
+    blank = np.full((28, 28), value, dtype=np.uint8)
+    for response in (client.post("/predict", content=encoded(blank), headers={"content-type": "image/png"}),
+                     client.post("/predict", json={"pixels": blank.tolist()})):  # fmt: skip
+        assert response.status_code == 422 and "blank" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "fmt, declared, words",
+    [("GIF", "image/png", "is a GIF image"), ("BMP", "image/jpeg", "is a BMP image"),
+     ("JPEG", "image/png", "sent as image/png but is a JPEG"), ("PNG", "image/jpeg", "sent as image/jpeg but is a PNG")],
+)  # fmt: skip
+def test_the_format_must_be_png_or_jpeg_and_match_its_label(client, fmt, declared, words):
+    picture = encoded(np.random.default_rng(2).integers(0, 256, (28, 28), dtype=np.uint8), fmt)
+    response = client.post("/predict", content=picture, headers={"content-type": declared})
+    assert response.status_code == 415 and words in response.json()["detail"]
+    form = client.post("/predict", files={"image": ("x", picture, declared)})
+    assert form.status_code == 415 and words in form.json()["detail"]
+
+
 @pytest.mark.parametrize(
     "kwargs, status, words",
     [
@@ -241,7 +281,7 @@ def test_the_real_server_answers_on_localhost(package_folder):
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.5)
         assert health.json()["model_version"] == "test-1"
-        answer = httpx.post(f"http://127.0.0.1:{port}/predict", json={"pixels": [[128] * 28] * 28}, timeout=10)
+        answer = httpx.post(f"http://127.0.0.1:{port}/predict", json={"pixels": [[(r * 28 + c) % 256 for c in range(28)] for r in range(28)]}, timeout=10)
         assert answer.status_code == 200 and 0 <= answer.json()["probability"] <= 1
         assert httpx.post(f"http://127.0.0.1:{port}/predict", content=b"x", timeout=10).status_code == 415
     finally:

@@ -36,19 +36,50 @@ class BadInput(Exception):
         self.status, self.detail = status, detail
 
 
-def image_pixels(data: bytes) -> np.ndarray:
-    """A PNG or JPEG as a (28, 28) uint8 array (colour is converted to grey)."""
+_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def image_pixels(data: bytes, declared: str | None = None) -> np.ndarray:
+    """A PNG or JPEG as a (28, 28) uint8 array: colour converted to grey, 16-bit grey scaled to 8
+    bits (not clipped), anything else refused. ``declared``: the content type the client sent,
+    which must match what the bytes are."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            grey = image.convert("L")
+            kind = _FORMATS.get(image.format or "")
+            if kind is None:
+                raise BadInput(415, f"the upload is a {image.format or 'unknown'} image; send a PNG or JPEG")
+            if declared is not None and declared != kind:
+                raise BadInput(415, f"the upload was sent as {declared} but is a {image.format}; send it as {kind}")
+            grey = _grey_8bit(image)
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise BadInput(400, f"the upload is not a readable PNG or JPEG image ({error})") from None
-    if grey.size != (SIZE, SIZE):
-        raise BadInput(422, f"expected a {SIZE}x{SIZE} image (the model's resolution), got {grey.size[0]}x{grey.size[1]}")
-    return np.asarray(grey, dtype=np.uint8)
+    if grey.shape != (SIZE, SIZE):
+        raise BadInput(422, f"expected a {SIZE}x{SIZE} image (the model's resolution), got {grey.shape[1]}x{grey.shape[0]}")
+    return with_content(grey)
+
+
+def _grey_8bit(image) -> np.ndarray:
+    """The image's grey levels as uint8. PIL's own conversion clips 16-bit values at 255 (a
+    radiograph saved at 16 bits would turn white), so those are scaled: 65535 -> 255."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I"):
+        values = np.asarray(image, dtype=np.int64)
+        if values.min() < 0 or values.max() > 65535:
+            raise BadInput(422, f"the image's grey levels run from {values.min()} to {values.max()}; expected 8 or 16 bits")
+        return np.round(values / 257).astype(np.uint8)
+    if image.mode == "F":
+        raise BadInput(415, "floating-point images are not accepted: send 8- or 16-bit greyscale")
+    return np.asarray(image.convert("L"), dtype=np.uint8)
+
+
+def with_content(pixels: np.ndarray) -> np.ndarray:
+    """``pixels`` unchanged, unless every pixel has the same value: a blank image (all black, all
+    white) carries nothing to score, and the model would still answer with confidence."""
+    if pixels.size and np.ptp(pixels) == 0:
+        raise BadInput(422, f"the image is blank (every pixel is {pixels.flat[0]:g}): nothing to score")
+    return pixels
 
 
 def json_pixels(data: bytes) -> np.ndarray:
@@ -69,7 +100,7 @@ def json_pixels(data: bytes) -> np.ndarray:
         raise BadInput(422, f'"pixels" must have shape ({SIZE}, {SIZE}), got {pixels.shape}')
     if not np.isfinite(pixels).all() or pixels.min() < 0 or pixels.max() > 255:
         raise BadInput(422, '"pixels" values must be finite numbers from 0 to 255')
-    return pixels
+    return with_content(pixels)
 
 
 def onnx_scorer(package: ModelPackage):
@@ -208,7 +239,7 @@ async def read_pixels(request, limit: int, timeout_s: float = BODY_TIMEOUT_S) ->
     if kind == "application/json":
         return json_pixels(bytes(body))
     if kind in ("image/png", "image/jpeg"):
-        return image_pixels(bytes(body))
+        return image_pixels(bytes(body), declared=kind)
     if kind == "multipart/form-data":
         from starlette.datastructures import UploadFile
         from starlette.formparsers import MultiPartException, MultiPartParser
@@ -223,7 +254,8 @@ async def read_pixels(request, limit: int, timeout_s: float = BODY_TIMEOUT_S) ->
         upload = form.get("image")
         if not isinstance(upload, UploadFile):
             raise BadInput(422, 'the form needs a file field named "image"')
-        return image_pixels(await upload.read())
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
+        return image_pixels(await upload.read(), declared=declared if declared in _FORMATS.values() else None)
     raise BadInput(415, f"unsupported content type {kind or 'none'!r}: use image/png, image/jpeg, "
                         "multipart/form-data or application/json")  # fmt: skip
 
