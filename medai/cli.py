@@ -49,9 +49,10 @@ def _data_list(args: argparse.Namespace) -> None:
     from .datasets import catalogue
 
     table = catalogue().drop(columns="title")
-    table["size (MB)"] = table["size (MB)"].map(
-        lambda v: "-" if v is None else f"{v:.1f}"
-    )
+    import pandas as pd
+
+    # With some data sets present and others not, pandas holds the missing sizes as NaN, not None.
+    table["size (MB)"] = table["size (MB)"].map(lambda v: "-" if pd.isna(v) else f"{v:.1f}")
     print(table.to_string())
 
 

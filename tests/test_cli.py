@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +74,17 @@ def test_data_list_shows_every_registered_data_set():
         row.split()[0] for row in rows if row.strip() and row.split()[0] != "name"
     }
     assert listed == set(REGISTRY)
+
+
+def test_data_list_shows_a_dash_not_nan_for_what_is_missing(tmp_path):
+    mirror = os.environ.get("MEDAI_DATA_MIRROR")
+    if not mirror or not (Path(mirror) / "uci-heart-disease").is_dir():
+        pytest.skip("needs the shared data mirror")
+    shutil.copytree(Path(mirror) / "uci-heart-disease", tmp_path / "mirror" / "uci-heart-disease")
+    result = medai("data", "list", MEDAI_DATA_MIRROR=str(tmp_path / "mirror"), MEDAI_DATA_DIR=str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert "nan" not in result.stdout and " - " in rows["mitbih-arrhythmia"] and "mirror" in rows["uci-heart-disease"]
 
 
 def test_data_verify_and_path_use_the_mirror(tmp_path):
