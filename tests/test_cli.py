@@ -150,6 +150,20 @@ def test_run_refuses_unknown_notebooks_profiles_and_overwrites(tmp_path):
     assert notebook.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "content, words",
+    [('{"cells": 5, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "is not a valid notebook"),
+     ("not json at all", "is not a valid notebook"), ('{"nbformat": 4}', "is not a valid notebook")],
+    ids=["cells-not-a-list", "not-json", "no-cells"],
+)  # fmt: skip
+def test_run_refuses_a_file_that_is_not_a_notebook_in_one_line(tmp_path, content, words):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text(content)
+    result = medai("run", str(bad), "--out", str(tmp_path / "out.ipynb"))
+    assert_one_line_error(result, 2, words)
+    assert not (tmp_path / "out.ipynb").exists()
+
+
 def test_run_executes_a_notebook_by_number(tmp_path):
     out = tmp_path / "theory.ipynb"
     result = medai("run", "2", "--profile", "smoke", "--out", str(out), cwd=tmp_path)
