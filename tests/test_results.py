@@ -101,6 +101,15 @@ def test_a_missing_cache_is_a_clear_error(tmp_path):
     assert done.returncode == 1 and "no execution cache" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("command", ["results", "times"])
+def test_a_junk_cache_database_is_a_clear_error(tmp_path, command):
+    (tmp_path / "global.db").write_bytes(b"this is not a database" * 100)
+    done = subprocess.run([sys.executable, "-m", "medai", command, "--cache", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 1 and "not a readable execution cache" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 def test_recorded_build_times_cover_every_notebook_within_budget():
     record = pd.read_csv(ROOT / "benchmarks" / "results" / "book-times.csv")
     notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}

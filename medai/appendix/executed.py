@@ -43,9 +43,19 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, float | int | str]:
 def _cache(cache_dir: Path):
     from jupyter_cache import get_cache
 
-    if not (Path(cache_dir) / "global.db").exists():
+    from sqlalchemy.exc import SQLAlchemyError
+
+    database = Path(cache_dir) / "global.db"
+    if not database.exists():
         raise NotExecutedError(f"no execution cache at {cache_dir}: run `make book` first (or use --run)")
-    return get_cache(str(cache_dir))
+    try:
+        cache = get_cache(str(cache_dir))
+        cache.list_cache_records()  # the database is opened lazily: read it once here
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).splitlines()[0]
+        raise NotExecutedError(f"{database} is not a readable execution cache ({reason}): remove {cache_dir} "
+                               "and run `make book`") from None  # fmt: skip
+    return cache
 
 
 def cached_values(notebook: Path, cache_dir: Path = CACHE) -> dict[str, float | int | str]:
