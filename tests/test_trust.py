@@ -166,6 +166,18 @@ def test_editing_deleting_or_reordering_the_log_is_found_at_its_entry(store):
     assert verify_log(store2.path, KEY) == 1
 
 
+def test_deleting_every_entry_is_found_against_the_anchor_and_the_limit_is_stated(store):
+    from medai.trust.records import log_head, verify_log
+
+    for i in range(3):
+        store.log(f"user{i}", "researcher", "read patients", True)
+    head = log_head(store.path)
+    with sqlite3.connect(store.path) as db:
+        db.execute("DELETE FROM audit")
+    assert verify_log(store.path, KEY, anchor=head) == 0  # the first missing entry
+    assert verify_log(store.path, KEY) is None  # an empty chain is a valid chain: the module says so
+
+
 def test_an_edit_resealed_without_the_key_is_still_found_and_a_cut_only_against_the_anchor(store):
     import hashlib
     import hmac

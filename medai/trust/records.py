@@ -5,15 +5,16 @@ their own hospital, a *researcher* reads de-identified rows of every hospital (n
 age in ten-year bands with 90 and over pooled, as HIPAA Safe Harbor asks), an *auditor* reads only
 the log. Every access, allowed or denied, is appended to a chained log: each entry stores an
 HMAC-SHA256, under the audit key, of the previous entry's seal and its own fields, so editing,
-deleting or reordering any entry breaks the chain at that entry. Appends run inside one immediate
+deleting or reordering any entry but the newest breaks the chain at that entry. Appends run inside one immediate
 transaction, so concurrent writers cannot interleave and fork the chain.
 
 Threat model. The key is held by the service that writes the log (from a key vault or the
 environment), never by the database: someone who can write the database file (an administrator, a
 stolen backup) can edit an entry and recompute every later seal, but without the key the seals are
 wrong and ``verify_log`` finds the first edited entry. Who holds the key can forge the log. Cutting
-off the newest entries leaves a valid chain; keep ``log_head`` somewhere else (another system, a
-printout) and pass it to ``verify_log`` as ``anchor`` to find that too.
+off the newest entries, or every entry, leaves a valid chain (an empty one is valid too); keep
+``log_head`` somewhere else (another system, a printout) and pass it to ``verify_log`` as ``anchor``
+to find that too.
 """
 
 from __future__ import annotations
