@@ -284,6 +284,62 @@ def test_the_rules_read_a_long_note_in_time_proportional_to_its_length(unit):
     assert large < 8 * small + 0.05, f"{unit!r}: 100 kB in {small:.2f} s, 400 kB in {large:.2f} s"
 
 
+def _note_and_tagger_spans(copies: int, seed: int = 0):
+    """A long note dense with dates, ages and names, and a stand-in for the tagger's spans: random
+    stretches, some joining a rule span to its neighbour (what ``_combine`` must merge)."""
+    from medai.text.deid import rule_phi
+    from medai.text.deid_patterns import Span
+
+    text = "Seen 2023-03-11 by Dr Ruth Okafor, age 94, MRN 4471903. " * copies
+    rules, rng = rule_phi(text), np.random.default_rng(seed)
+    extra = []
+    for start in rng.choice(len(text) - 40, size=len(rules), replace=False):
+        end = int(start + rng.integers(1, 40))
+        extra.append(Span(int(start), end, "NAME", text[int(start):end]))
+    return text, rules, extra
+
+
+def test_combining_rules_and_tagger_gives_what_a_full_scan_gives():
+    from medai.text.deid import _combine, _keep_special
+    from medai.text.deid_patterns import Span
+
+    text, rules, extra = _note_and_tagger_spans(40)
+    removed = np.zeros(len(text), dtype=bool)
+    for span in rules + extra:
+        removed[span.start : span.end] = True
+    combined = _combine(text, rules, extra)
+    assert sum(s.end - s.start for s in combined) == removed.sum()  # every removed character, once
+    for span in combined:  # the kind: the rule span's own, else the first rule span's inside, else NAME
+        inside = [r.kind for r in rules if span.start <= r.start < span.end]
+        same = [r for r in rules if (r.start, r.end) == (span.start, span.end)]
+        assert span.kind == (same[0].kind if same else inside[0] if inside else "NAME")
+    dates = {(r.start, r.end): r for r in rules if r.kind == "DATE"}
+    special = [r for r in rules if r.kind == "AGE" or (r.start, r.end) in dates]
+    kept = _keep_special(text, combined, rules, dates)
+    assert all(any((k.start, k.end) == (r.start, r.end) for k in kept) for r in special)  # each kept whole
+    assert all(isinstance(k, Span) and 0 <= k.start < k.end <= len(text) for k in kept)
+
+
+def test_combining_rules_and_tagger_takes_time_proportional_to_the_spans():
+    """Each merged stretch once looked at every rule span: 8 times the spans took 64 times as long."""
+    import time
+
+    from medai.text.deid import _combine, _keep_special
+
+    def seconds(copies: int) -> float:
+        text, rules, extra = _note_and_tagger_spans(copies)
+        dates = {(r.start, r.end): r for r in rules if r.kind == "DATE"}
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            _keep_special(text, _combine(text, rules, extra), rules, dates)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(500), seconds(4000)
+    assert large < 24 * small + 0.05, f"500 copies in {small:.2f} s, 4,000 in {large:.2f} s"
+
+
 @pytest.mark.parametrize("column, value", [("age", "-500"), ("chol", "99999"), ("sex", "7"), ("thalach", "inf"),
                                            ("trestbps", "-1"), ("thal", "5")])  # fmt: skip
 def test_an_impossible_heart_value_is_refused_naming_its_line_and_column(column, value, tmp_path, monkeypatch):

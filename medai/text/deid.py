@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 
 import numpy as np
 import pandas as pd
@@ -61,10 +62,12 @@ def _combine(text: str, rules: list[Span], extra: list[Span]) -> list[Span]:
         removed[span.start : span.end] = True
     by_place = {(span.start, span.end): span for span in rules}
     edges = np.flatnonzero(np.diff(np.concatenate([[0], removed[: len(text)].astype(np.int8), [0]])))
+    starts = [span.start for span in rules]  # rule spans come sorted and apart (``rule_phi``)
     spans = []
     for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
-        inside = [span.kind for span in rules if start <= span.start < end]
-        spans.append(by_place.get((start, end)) or Span(start, end, inside[0] if inside else "NAME", text[start:end]))
+        first = bisect_left(starts, start)  # the first rule span inside the stretch, found without a scan
+        kind = rules[first].kind if first < len(rules) and rules[first].start < end else "NAME"
+        spans.append(by_place.get((start, end)) or Span(start, end, kind, text[start:end]))
     return spans
 
 
@@ -74,9 +77,12 @@ def _keep_special(text: str, combined: list[Span], rules: list[Span], dates: dic
     stretch, the date is still shifted and the age still capped; what lies between is tagged with the
     kind of a rule span inside it, else "[PHI]", without the spaces and punctuation at its edges."""
     special = [s for s in rules if s.kind == "AGE" or (s.kind == "DATE" and (s.start, s.end) in dates)]
+    special_starts, rule_starts = [s.start for s in special], [s.start for s in rules]
+    is_special = {(s.start, s.end) for s in special}
     out = []
-    for span in combined:
-        inside = [s for s in special if span.start <= s.start and s.end <= span.end]
+    for span in combined:  # both lists are sorted: look up each span's rule spans, never scan them all
+        inside = [s for s in special[bisect_left(special_starts, span.start):bisect_left(special_starts, span.end)]
+                  if s.end <= span.end]  # fmt: skip
         if not inside or (len(inside) == 1 and (inside[0].start, inside[0].end) == (span.start, span.end)):
             out.append(span)
             continue
@@ -87,7 +93,8 @@ def _keep_special(text: str, combined: list[Span], rules: list[Span], dates: dic
             core = re.search(r"\w(?:.*\w)?", gap, flags=re.S)  # the gap without its edge punctuation
             if core:
                 start, end = cursor + core.start(), cursor + core.end()
-                kinds = [s.kind for s in rules if start <= s.start < end and s not in special]
+                kinds = [s.kind for s in rules[bisect_left(rule_starts, start):bisect_left(rule_starts, end)]
+                         if (s.start, s.end) not in is_special]  # fmt: skip
                 out.append(Span(start, end, kinds[0] if kinds else "PHI", core.group()))
             if piece:
                 out.append(piece)
