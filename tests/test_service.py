@@ -291,6 +291,44 @@ def test_the_real_server_answers_on_localhost(package_folder):
     assert "Traceback" not in errors
 
 
+def test_a_stalled_upload_does_not_hold_up_shutdown_and_a_disconnect_is_one_line(package_folder):
+    import signal
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "medai", "serve", "--model", str(package_folder), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while "serving" not in (line := server.stderr.readline()):
+            assert line and time.monotonic() < deadline, "the server did not start"
+        head = (f"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"Content-Length: 200000\r\n\r\n").encode()  # fmt: skip
+        for _ in range(60):  # the listener may need a moment after saying "serving"
+            try:
+                leaver = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                time.sleep(0.5)
+        leaver.sendall(head + b'{"pi')
+        time.sleep(1)
+        leaver.close()  # a client that leaves mid-body
+        staller = socket.create_connection(("127.0.0.1", port), timeout=5)
+        staller.sendall(head + b'{"pi')  # and one that stops sending
+        time.sleep(1)
+        stopped = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=60)
+        waited = time.monotonic() - stopped
+        staller.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert waited < 8, f"the server took {waited:.1f} s to stop with a stalled upload open"
+    assert "client disconnected" in errors and "Traceback" not in errors, errors
+
+
 def test_a_port_in_use_is_an_error_before_anything_says_serving(package_folder):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

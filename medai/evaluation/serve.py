@@ -105,7 +105,7 @@ def run_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from .package import load_model_package
-    from .service import create_app
+    from .service import SHUTDOWN_TIMEOUT_S, create_app
 
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     folder = Path(args.model) if args.model else default_package_folder()
@@ -117,7 +117,9 @@ def run_serve(args: argparse.Namespace) -> None:
         f"on http://{args.host}:{args.port}; routes: POST /predict, GET /health, GET /model-card")  # fmt: skip
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(package, batch_wait_ms=args.batch_wait_ms, max_batch=args.max_batch)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[listener])
+    # A client that stalls mid-upload must not hold the server up when it is told to stop.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=SHUTDOWN_TIMEOUT_S)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def _listen(host: str, port: int):

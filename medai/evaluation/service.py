@@ -25,6 +25,7 @@ from .package import ModelPackage
 SIZE = 28
 MAX_UPLOAD_BYTES = 256 * 1024  # a 28 x 28 image is a few hundred bytes; anything this big is a mistake
 BODY_TIMEOUT_S = 10.0  # a client that stops sending mid-body holds a connection; it gets 408 instead
+SHUTDOWN_TIMEOUT_S = 3.0  # on SIGTERM, open requests get this long before the server stops anyway
 log = logging.getLogger("medai.serve")
 
 
@@ -175,7 +176,14 @@ class GuardAndLog:
             response = JSONResponse({"detail": f"the upload is over the limit of {self.limit:,} bytes"}, 413)
             await response(scope, receive, send_and_note)
         else:
-            await self.app(scope, receive, send_and_note)
+            from starlette.requests import ClientDisconnect
+
+            try:
+                await self.app(scope, receive, send_and_note)
+            except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to trace
+                log.info("%s %s client disconnected after %.1f ms", scope["method"], scope["path"],
+                         (time.perf_counter() - start) * 1000)  # fmt: skip
+                return
         log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status[0], (time.perf_counter() - start) * 1000)
 
 
