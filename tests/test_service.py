@@ -237,6 +237,33 @@ def test_an_edited_manifest_is_refused_with_what_is_wrong(package_folder, tmp_pa
         load_model_package(copy)
 
 
+class _RunsCode:
+    """What a malicious weights file carries: unpickling it would run a command."""
+
+    def __reduce__(self):
+        return (os.system, ("echo this should never run",))
+
+
+def test_weights_that_carry_code_are_refused_even_with_every_hash_updated(package_folder, tmp_path):
+    import shutil
+
+    from medai.evaluation.export import file_sha256
+    from medai.evaluation.package import package_digest
+
+    copy = Path(shutil.copytree(package_folder, tmp_path / "copy"))
+    torch.save({"weight": _RunsCode()}, copy / "weights.pt")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["weights_sha256"] = file_sha256(copy / "weights.pt")  # whoever planted it also fixed the hashes
+    manifest["package_sha256"] = package_digest(manifest, (copy / "model_card.yaml").read_text())
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelPackageError, match="cannot be read as plain weights"):
+        load_model_package(copy)
+    result = subprocess.run([sys.executable, "-m", "medai", "serve", "--model", str(copy), "--port", str(free_port())],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode != 0 and "cannot be read as plain weights" in result.stderr
+    assert "Traceback" not in result.stderr and "should never run" not in result.stdout + result.stderr
+
+
 def test_an_edited_or_broken_card_and_an_unexpected_package_are_refused(package_folder, tmp_path):
     import shutil
 
