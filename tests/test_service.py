@@ -289,7 +289,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_the_real_server_answers_on_localhost(package_folder):
+def started_server(package_folder: Path) -> tuple[subprocess.Popen, int, dict]:
+    """``medai serve`` started as a user starts it, once it answers: the process, its port and /health."""
     import httpx
 
     port = free_port()
@@ -297,17 +298,23 @@ def test_the_real_server_answers_on_localhost(package_folder):
         [sys.executable, "-m", "medai", "serve", "--model", str(package_folder), "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ},
     )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            return server, port, httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+        except httpx.TransportError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError(f"the server did not start: {server.stderr.read()}") from None
+            time.sleep(0.5)
+
+
+def test_the_real_server_answers_on_localhost(package_folder):
+    import httpx
+
+    server, port, health = started_server(package_folder)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read()
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.5)
-        assert health.json()["model_version"] == "test-1"
+        assert health["model_version"] == "test-1"
         answer = httpx.post(f"http://127.0.0.1:{port}/predict", json={"pixels": [[(r * 28 + c) % 256 for c in range(28)] for r in range(28)]}, timeout=10)
         assert answer.status_code == 200 and 0 <= answer.json()["probability"] <= 1
         assert httpx.post(f"http://127.0.0.1:{port}/predict", content=b"x", timeout=10).status_code == 415
@@ -321,23 +328,11 @@ def test_the_real_server_answers_on_localhost(package_folder):
 def test_a_stalled_upload_does_not_hold_up_shutdown_and_a_disconnect_is_one_line(package_folder):
     import signal
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "medai", "serve", "--model", str(package_folder), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ},
-    )  # fmt: skip
+    server, port, _ = started_server(package_folder)
     try:
-        deadline = time.monotonic() + 120
-        while "serving" not in (line := server.stderr.readline()):
-            assert line and time.monotonic() < deadline, "the server did not start"
         head = (f"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 f"Content-Length: 200000\r\n\r\n").encode()  # fmt: skip
-        for _ in range(60):  # the listener may need a moment after saying "serving"
-            try:
-                leaver = socket.create_connection(("127.0.0.1", port), timeout=5)
-                break
-            except OSError:
-                time.sleep(0.5)
+        leaver = socket.create_connection(("127.0.0.1", port), timeout=5)
         leaver.sendall(head + b'{"pi')
         time.sleep(1)
         leaver.close()  # a client that leaves mid-body
