@@ -108,21 +108,19 @@ def _run(args: argparse.Namespace) -> None:
     if out == notebook:
         raise UsageError(f"--out {out} is the notebook itself; choose another file")
     if out.exists() and not args.force:
-        raise UsageError(
-            f"{out} exists; choose another --out or add --force to replace it"
-        )
+        raise UsageError(f"{out} exists; choose another --out or add --force to replace it")
     try:
         import papermill
     except ImportError:
-        raise UsageError(
-            "running notebooks needs papermill: pip install papermill"
-        ) from None
-    _check_notebook(notebook)
+        raise UsageError("running notebooks needs papermill: pip install papermill") from None
+    from .appendix.executed import check_notebook
+
+    try:
+        check_notebook(notebook)  # nbformat's own errors are pages of schema
+    except MedaiError as error:
+        raise UsageError(str(error)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {
-        "profile": args.profile,
-        **({"seed": args.seed} if args.seed is not None else {}),
-    }
+    parameters = {"profile": args.profile, **({"seed": args.seed} if args.seed is not None else {})}
     print(f"running {notebook.name} with {parameters} -> {out}", file=sys.stderr)
     try:
         papermill.execute_notebook(
@@ -134,20 +132,6 @@ def _run(args: argparse.Namespace) -> None:
             f"{notebook.name} failed in cell {error.exec_count}: {error.ename}: {error.evalue} "
             f"(the partly executed notebook is in {out})"
         ) from None
-
-
-def _check_notebook(notebook: Path) -> None:
-    """Refuse a file that is not a valid Jupyter notebook before papermill reads it (nbformat's own
-    errors are pages of schema)."""
-    import nbformat
-
-    try:
-        nbformat.validate(nbformat.read(notebook, as_version=4))
-    except nbformat.ValidationError as error:
-        where = "/".join(map(str, error.absolute_path)) or "the top level"
-        raise UsageError(f"{notebook} is not a valid notebook: {error.message} (at {where})") from None
-    except (ValueError, TypeError, KeyError, AttributeError) as error:  # not JSON, or JSON of the wrong shape
-        raise UsageError(f"{notebook} is not a valid notebook: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
 
 
 def _claims(args: argparse.Namespace) -> None:

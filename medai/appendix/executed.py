@@ -40,6 +40,18 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, float | int | str]:
     return values
 
 
+def check_notebook(notebook: Path) -> None:
+    """Refuse a file that is not a valid Jupyter notebook, in one line that says where it is wrong."""
+    try:
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+    except nbformat.ValidationError as error:
+        where = "/".join(map(str, error.absolute_path)) or "the top level"
+        raise InputError(f"{notebook} is not a valid notebook: {error.message} (at {where})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # not JSON, or JSON of the wrong shape
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{notebook} is not a valid notebook: {reason}") from None
+
+
 def _cache(cache_dir: Path):
     from jupyter_cache import get_cache
 
