@@ -96,3 +96,15 @@ def test_short_gaps_between_tagged_words_go_too(tokenizer):
     spans = ModelDetector(_TagsPositions(), tokenizer, max_length=32, stride=8).find(text)
     # one span over the whole name, spaces included; the comma after it and "then" stay
     assert [s.text for s in spans] == ["Maarten de Jong"]
+
+
+def test_an_anchor_keeps_faint_pieces_beside_a_confident_one_and_drops_faint_pieces_alone():
+    from medai.text.deid_model import _word_spans
+
+    text = "Seen by Anna Kowalska on ward 4 today."
+    p = np.zeros(len(text) + 1)
+    p[text.index("Anna") : text.index("Anna") + 4] = 0.9  # confident
+    p[text.index("Kowalska") : text.index("Kowalska") + 8] = 0.1  # faint, beside it
+    p[text.index("4")] = 0.1  # faint, alone
+    assert [s.text for s in _word_spans(text, p >= 0.05)] == ["Anna Kowalska", "4"]
+    assert [s.text for s in _word_spans(text, p >= 0.05, p >= 0.5)] == ["Anna Kowalska"]

@@ -23,6 +23,7 @@ def test_the_tagger_is_trained_once_then_read_back_and_a_damaged_file_is_trained
     (file,) = (tmp_path / "models").glob("deid-minilm-*.pt")
     saved = json.loads(file.with_suffix(".json").read_text())
     assert saved["sha256"] == sha256_of(file) and saved["threshold"] == first.threshold in THRESHOLDS
+    assert saved["anchor"] == first.anchor >= first.threshold
     written = file.stat().st_mtime_ns
 
     _load_or_train.cache_clear()
@@ -96,8 +97,11 @@ def test_the_seed_record_was_made_with_the_current_recipe_and_code():
 
     results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
     record = pd.read_csv(results / "deid-seeds.csv")
-    assert set(record["seed"]) == {0, 1, 2} and set(record["notes"]) == {"validation", "set D", "set C"}
+    assert set(record["seed"]) == {0, 1, 2} and set(record["notes"]) == {"validation", "set E", "set D", "set C"}
     assert (record["recipe"] == recipe_key({**RECIPE, "seed": None})).all(), "run python benchmarks/deid_seeds.py"
     first = pd.read_csv(results / "deid-seeds-first-tagger.csv")  # kept as made: set C's one scoring
     assert set(first["seed"]) == {0, 1, 2} and set(first["notes"]) == {"validation", "set C"}
     assert not (first["recipe"] == recipe_key({**RECIPE, "seed": None})).any()
+    second = pd.read_csv(results / "deid-seeds-second-tagger.csv")  # kept as made: set D's one scoring
+    assert set(second["seed"]) == {0, 1, 2} and set(second["notes"]) == {"validation", "set D", "set C"}
+    assert second["recipe"].nunique() == 1 and not (second["recipe"] == recipe_key({**RECIPE, "seed": None})).any()

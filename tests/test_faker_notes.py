@@ -79,3 +79,33 @@ def test_clinical_words_are_in_the_notes_and_never_marked(notes):
 def test_bad_sizes_are_refused():
     with pytest.raises(InputError, match="at least 1"):
         make_faker_notes(0)
+
+
+def test_structured_records_carry_numbers_that_are_not_identifiers(notes):
+    # Lab results, vital signs and DICOM technical fields are mostly numbers; none of them is marked, while
+    # the observation times and patient IDs beside them are.
+    hl7 = [note for note in notes if "|NM|" in note.text]
+    dicom = [note for note in notes if "SliceThickness" in note.text or "Slice Thickness" in note.text or "Rows" in note.text]
+    assert len(hl7) >= 5 and len(dicom) >= 5
+    for note in hl7:
+        for line in note.text.splitlines():
+            if line.startswith("OBX|"):
+                at = note.text.find(line)
+                value_end = at + line.index("|||F") + 4
+                assert not any(s < value_end and at < e for s, e, _ in note.phi), line
+                assert any(s >= value_end and k == "DATE" for s, e, k in note.phi)  # its observation time
+
+
+def test_lab_results_are_flagged_against_their_reference_range():
+    import numpy as np
+
+    from medai.datasets.clinical_values import dicom_fields, lab_result
+
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        _, code, value, _, reference, flag = lab_result(rng)
+        assert "-" in code and float(value) >= 0
+        if reference:
+            low, high = (float(x) for x in reference.split("-"))
+            assert flag == ("H" if float(value) > high else "L" if float(value) < low else "N"), (value, reference, flag)
+    assert len(dicom_fields(rng, "dump", 5)) == 5 and dicom_fields(rng, "pydicom", 1)[0].startswith("(00")

@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 
 from ..core.errors import InputError
+from . import clinical_values as values
 from .bundle import SIMULATED, DataBundle
 from .faker_fields import LOCALES, FieldWriter
 from .medical_prose import medical_sentences
@@ -158,7 +159,22 @@ class _Filler(FieldWriter):
             f"{v('dept')} review: {v('lab')}.", f"Plan: {v('dose')}.", f"{v('eponym').capitalize()} excluded; {v('lab')}.",
             f"Seen {v('time')} by {v('dept')}.", f"{v('drug').capitalize()} {v('time')}, then {v('dose')}.",
             f"{v('lab')} {v('time')}.", v("foreign"), v("foreign"), f"{v('lab')}, {v('lab')}, {v('lab')}, {v('lab')}.",
+            values.vital_signs(self.rng) + ".", f"{values.vital_signs(self.rng)}. {v('lab')}.",
         ))  # fmt: skip
+
+    def slot_hl7_results(self):
+        """Two to eight OBX segments, each with its observation time."""
+        pieces = []
+        for number in range(1, int(self.rng.integers(3, 10))):
+            pieces += [(values.hl7_result(self.rng, number) + "|||", None), *self.slot_date(), ("\n", None)]
+        return pieces[:-1]
+
+    def slot_csv_results(self):
+        """Two to eight rows of a lab export: patient ID, collection time, then the result."""
+        pieces = []
+        for _ in range(int(self.rng.integers(2, 9))):
+            pieces += [*self.slot_mrn(), (",", None), *self.slot_date(), ("," + values.csv_result(self.rng) + "\n", None)]
+        return pieces
 
     def __getattr__(self, name: str):
         if name.startswith("slot_"):
@@ -170,6 +186,9 @@ class _Filler(FieldWriter):
                 "sex": lambda: self.pick(("F", "female")) if self.female else self.pick(("M", "male")),
                 "sexletter": lambda: "F" if self.female else "M",
                 "modality": lambda: self.pick(("CT CHEST WITH CONTRAST", "MRI BRAIN", "XR CHEST PA", "US ABDOMEN", "CT PULMONARY ANGIOGRAM")),
+                "labline": lambda: values.result_line(self.rng), "vitals": lambda: values.vital_signs(self.rng),
+                "dicom": lambda: "\n".join(values.dicom_fields(self.rng, "dump", int(self.rng.integers(3, 9)))),
+                "pydicom": lambda: "\n".join(values.dicom_fields(self.rng, "pydicom", int(self.rng.integers(3, 9)))),
                 "native_intro": lambda: {"zh_CN": "患者于", "es_ES": "Ingresó el", "es_MX": "Ingresó el", "fr_FR": "Admis le", "de_DE": "Aufnahme am"}.get(self.locale, "Admitted"),
             }  # fmt: skip
             if kind in fixed:

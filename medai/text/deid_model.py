@@ -64,14 +64,18 @@ class ModelDetector:
     """A trained MiniLM token tagger that finds identifier spans in text (``find``).
 
     A word piece is tagged when the model gives it a probability of being an identifier of at least
-    ``threshold`` (chosen on validation notes, see ``choose_threshold``).
+    ``threshold``, and a stretch of tagged words is removed when one of its pieces reaches ``anchor``
+    (hysteresis, as in edge detection: a faint piece beside a confident one goes with it, a faint piece
+    alone stays). Both are chosen on validation notes, see ``choose_threshold``; an ``anchor`` of None is
+    the threshold itself.
     """
 
     def __init__(
-        self, model, tokenizer, max_length: int = 128, stride: int = 32, threshold: float = 0.5
-    ) -> None:
+        self, model, tokenizer, max_length: int = 128, stride: int = 32, threshold: float = 0.5,
+        anchor: float | None = None,
+    ) -> None:  # fmt: skip
         self.model, self.tokenizer = model.eval(), tokenizer
-        self.max_length, self.stride, self.threshold = max_length, stride, threshold
+        self.max_length, self.stride, self.threshold, self.anchor = max_length, stride, threshold, anchor
         # A chapter scores the same notes with the tagger alone, in the union, strictly and with titles
         # allowed: the model's probabilities do not depend on the threshold, so each text runs once.
         self._seen: dict[str, np.ndarray] = {}
@@ -99,7 +103,8 @@ class ModelDetector:
         """Identifier spans of ``text``, widened to whole words."""
         if not text:
             return []
-        return _word_spans(text, self.probabilities(text) >= self.threshold)
+        p = self.probabilities(text)
+        return _word_spans(text, p >= self.threshold, None if self.anchor is None else p >= self.anchor)
 
 
 def train_model_detector(
@@ -135,8 +140,9 @@ class _Plain:
         self.text, self.phi = text, []
 
 
-def _word_spans(text: str, tagged: np.ndarray) -> list[Span]:
-    """Widen each tagged stretch to whole words, then return the stretches as spans."""
+def _word_spans(text: str, tagged: np.ndarray, anchored: np.ndarray | None = None) -> list[Span]:
+    """Widen each tagged stretch to whole words, then return the stretches as spans (with ``anchored``,
+    only those that hold an anchored character)."""
     widened = tagged.copy()
     for position in np.flatnonzero(tagged[: len(text)]):
         left = position
@@ -151,7 +157,10 @@ def _word_spans(text: str, tagged: np.ndarray) -> list[Span]:
         ):
             right += 1
             widened[right] = True
-    return _runs(text, _bridge_gaps(text, widened), "PHI")
+    spans = _runs(text, _bridge_gaps(text, widened), "PHI")
+    if anchored is not None:
+        spans = [span for span in spans if anchored[span.start : span.end].any()]
+    return spans
 
 
 # Between two removed words, a short gap of these characters goes too ("van Dijk", "K. Lind",
