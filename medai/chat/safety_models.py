@@ -70,15 +70,21 @@ class TriageTraining:
     validation: pd.DataFrame  # route, message, language, and one column per score
 
 
-def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITIVITY, c: float = TRIAGE_C,
-                 progress: bool = False) -> TriageTraining:  # fmt: skip
-    """Fit on the training messages outside the validation share; set the danger threshold there.
-    ``progress`` shows a bar while MiniLM is fine-tuned (off in notebooks: a cached run has none)."""
+def triage_split(seed: int = 0, share: float = 0.2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training messages outside the validation share, and the share (``share`` of each route and
+    language, drawn with ``seed``)."""
     from ..datasets.triage_training import load_triage_training, validation_split
 
     frame = load_triage_training().frame
     held = validation_split(frame, share, seed=seed)
-    train, validation = frame[~held], frame[held].reset_index(drop=True)
+    return frame[~held], frame[held].reset_index(drop=True)
+
+
+def train_triage(seed: int = 0, share: float = 0.2, sensitivity: float = SENSITIVITY, c: float = TRIAGE_C,
+                 progress: bool = False) -> TriageTraining:  # fmt: skip
+    """Fit on the training messages outside the validation share; set the danger threshold there.
+    ``progress`` shows a bar while MiniLM is fine-tuned (off in notebooks: a cached run has none)."""
+    train, validation = triage_split(seed, share)
     rng = random.Random(seed)
     typed = pd.concat([train, train.assign(message=[typo_variant(m, rng) for m in train["message"]])], ignore_index=True)
     detector = train_triage_detector(typed["message"], typed["route"], vectors=embed(typed["message"]), c=c, seed=seed)

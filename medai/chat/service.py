@@ -3,7 +3,7 @@
 ``load_assistant`` makes the choices chapter 7 makes and measures: topics split by focus; the
 dense weight of the hybrid, the refusal threshold and the scope floor chosen on the ``dev``
 topics; the question-type classifier trained on ``tune`` topics; the triage detector and the emotion
-classifier from ``safety_models``. Embedding 16,000 answers takes minutes on
+classifier from ``safety_models`` (the fitted detector kept by ``triage_store``). Embedding 16,000 answers takes minutes on
 two cores, so those vectors are cached on disk (``embedding_cache``), as are the question
 vectors used for tuning; later starts take seconds. ``python -m medai chat`` starts here.
 """
@@ -18,8 +18,9 @@ from .assistant import Assistant, answer_groups
 from .corpus import answer_corpus, focus_split, topic_slice
 from .embedding_cache import cached_embeddings
 from .intent import train_intent_classifier
-from .safety_models import train_feelings, train_triage
 from .retrieval import BM25Retriever, DenseRetriever, HybridRetriever, tune_dense_weight
+from .safety_models import train_feelings
+from .triage_store import cached_triage
 
 MODEL = "all-MiniLM-L6-v2"
 DOC_LENGTH, QUERY_LENGTH = 48, 64  # word pieces read per answer and per question
@@ -71,12 +72,11 @@ def load_assistant(
     answers = corpus["answer_id"].to_numpy()
     weight, _ = tune_dense_weight(bm25, dense, dev["question"], dev["answer_id"], answers)
     classifier = train_intent_classifier(dense.query_vectors(tune["question"].tolist()), tune["qtype"], seed=seed)
-    triage = train_triage(seed=seed, progress=progress)
-    say(f"triage detector trained; danger threshold {triage.detector.threshold:.3f} from "
-        f"{len(triage.validation):,} validation messages")  # fmt: skip
+    detector, validation = cached_triage(seed=seed, progress=progress)
+    say(f"triage detector ready; danger threshold {detector.threshold:.3f} from {validation:,} validation messages")
     emotions = train_feelings(seed=seed).check
     assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier,
-                          detector=triage.detector, emotions=emotions)  # fmt: skip
+                          detector=detector, emotions=emotions)  # fmt: skip
     threshold = assistant.calibrate(dev["question"], answer_groups(dev), target=target, confidence=confidence)
     floor = assistant.calibrate_scope(dev["question"], miss_rate=SCOPE_MISS_RATE)
     if np.isfinite(threshold):
