@@ -19,7 +19,7 @@ from .written import labelled_messages, packaged_text, tab_rows
 ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {
     "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
-    "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv",
+    "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv",
 }
 EVAL_FILE = EVAL_FILES["A"]
 
