@@ -106,7 +106,7 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
     )
 
 
-DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt"}
+DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt", "F": "deid_eval_f.txt"}
 
 
 def load_deid_evaluation(which: str = "A") -> DataBundle:
@@ -116,7 +116,9 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
     before any change that set A led to) tested the first tagger; set "D" (67 documents, written before the
     tagger's training notes took in real medical sentences) tested every change made after C, once; set
     "E" (66 documents, 1,405 identifiers, written by another helper who saw no code, frozen after D's
-    scoring and before any change that followed it) tests the next change, once."""
+    scoring and before any change that followed it) tested the third tagger, once; set "F" (60 documents,
+    1,411 identifiers, by a new helper who saw no code, frozen after E's scoring and before any change
+    that followed it) tests the next, once."""
     if which not in DEID_SETS:
         raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
     file = DEID_SETS[which]
