@@ -109,3 +109,24 @@ def test_lab_results_are_flagged_against_their_reference_range():
             low, high = (float(x) for x in reference.split("-"))
             assert flag == ("H" if float(value) > high else "L" if float(value) < low else "N"), (value, reference, flag)
     assert len(dicom_fields(rng, "dump", 5)) == 5 and dicom_fields(rng, "pydicom", 1)[0].startswith("(00")
+
+
+def test_dates_without_a_year_are_marked_and_clinical_fractions_are_not(notes):
+    import re
+
+    from medai.datasets.faker_notes import _vocabulary
+
+    short_dates = [n.text[s:e] for n in notes for s, e, kind in n.phi if kind == "DATE" and re.fullmatch(r"\d{1,2}/\d{1,2}", n.text[s:e])]
+    assert len(short_dates) >= 20  # "3/14" as a follow-up is written, marked as a date
+    lookalikes = _vocabulary()["lookalike"]
+    assert len(lookalikes) >= 150 and len(_vocabulary()["foreign"]) >= 500
+    fractions = re.compile(r"\b\d{1,2}/\d{1,2}\b")
+    seen = 0
+    for note in notes:
+        marked = [(s, e) for s, e, _ in note.phi]
+        for phrase in lookalikes:
+            at = note.text.find(phrase)
+            if at >= 0 and fractions.search(phrase):
+                seen += 1  # a clinical fraction ("4/5 power", "20/40 vision") is text, never an identifier
+                assert not any(s < at + len(phrase) and at < e for s, e in marked), phrase
+    assert seen >= 3

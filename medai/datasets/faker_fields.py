@@ -123,6 +123,9 @@ class FieldWriter:
             f"{d:02d}.{m:02d}.", f"{y}{m:02d}{d:02d}", f"{mon} '{y % 100:02d}", f"{d} {mon} {y}", f"{month.title()} {d}, {y}",
             f"{d}{self.suffix(d)} {month.title()}", f"the {d}{self.suffix(d)}", f"{d:02d}-{mon.upper()}-{y}", f"{y}/{m:02d}/{d:02d}",
             f"{month.title()} {y}", f"{y}年{m}月{d}日", f"{d} de {month} de {y}", f"{d}. {month.title()} {y}", f"{mon} {d}",
+            # Month and day without a year, as follow-ups and events within a stay are written: the
+            # commonest kind of date the tagger trained without them left in set E's notes.
+            f"{m}/{d}", f"{m:02d}/{d:02d}", f"{d}/{m}", f"{month.title()} {d}{self.suffix(d)}",
         )  # fmt: skip
         return [(self.pick(forms), "DATE")]
 

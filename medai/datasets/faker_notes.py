@@ -6,8 +6,8 @@ letters, e-mails, text messages, dictations with numbers in words, HL7 messages,
 header dumps, fax covers, scanned forms with O/0 and l/1 confusions, bilingual notes) with identifiers
 from Faker in 30 locales, rendered the ways people write them ("Nowak, Piotr", "NOWAK^PIOTR", "P. Nowak",
 "piotr nowak"; 2024-03-12, 12.03.2024, "Mar '24", 20240312, "the twelfth of march"), and with drug
-names, eponyms, scores, lab values, doses and device settings from ``data/clinical_vocabulary.tsv``
-that a de-identifier must leave alone. Every identifier's characters are recorded as it is written.
+names, eponyms, scores, lab values, doses, device settings, department names and clinical sentences in
+other languages from ``data/clinical_vocabulary{,_more}.tsv`` that a de-identifier must leave alone. Every identifier's characters are recorded as it is written.
 Everything is invented; nothing here comes from a real record.
 """
 
@@ -68,13 +68,21 @@ def _layouts() -> list[tuple[str, frozenset, str]]:
     return layouts
 
 
+# The second file, written by a helper who saw no code or evaluation set, adds clinical sentences in 25
+# languages, department names, dictation phrases with spoken punctuation, and English fragments full of
+# things that look like identifiers but are not (fractions such as 4/5 power, 20/40 vision, dose ratios).
+VOCABULARY_FILES = ("clinical_vocabulary.tsv", "clinical_vocabulary_more.tsv")
+_RENAMED = {"clinical": "lookalike"}  # ``clinical`` is the slot that mixes all of them
+
+
 @cache
 def _vocabulary() -> dict[str, list[str]]:
     words: dict[str, list[str]] = {}
-    for line in packaged_text("clinical_vocabulary.tsv").splitlines():
-        if line and not line.startswith("#"):
-            kind, text = line.split("\t")
-            words.setdefault(kind, []).append(text)
+    for file in VOCABULARY_FILES:
+        for line in packaged_text(file).splitlines():
+            if line and not line.startswith("#"):
+                kind, text = line.split("\t")
+                words.setdefault(_RENAMED.get(kind, kind), []).append(text)
     return words
 
 
@@ -160,6 +168,7 @@ class _Filler(FieldWriter):
             f"Seen {v('time')} by {v('dept')}.", f"{v('drug').capitalize()} {v('time')}, then {v('dose')}.",
             f"{v('lab')} {v('time')}.", v("foreign"), v("foreign"), f"{v('lab')}, {v('lab')}, {v('lab')}, {v('lab')}.",
             values.vital_signs(self.rng) + ".", f"{values.vital_signs(self.rng)}. {v('lab')}.",
+            v("lookalike"), f"{v('lookalike')} {v('lookalike')}", f"{v('dept')}: {v('foreign')}",
         ))  # fmt: skip
 
     def slot_hl7_results(self):
