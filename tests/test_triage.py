@@ -315,15 +315,36 @@ def test_training_messages_include_the_spent_sets_never_the_test():
     from medai.chat.triage_rules import normalise
 
     frame = load_triage_training().frame
-    assert {f"evaluation set {v}" for v in "ABCDE"} <= set(frame["source"])
+    assert {f"evaluation set {v}" for v in "ABCDEF"} <= set(frame["source"])
     assert set(frame["route"]) == set(ROUTES) and set(frame["language"]) == {"en", "zh", "es", "other"}
     assert frame["feeling"].notna().sum() > 4000 and frame["feeling"].dropna().isin([True, False]).all()
     assert (frame["source"] == "triage_train_languages.tsv").sum() >= 1400
     assert (frame["source"] == "triage_train_boundaries.tsv").sum() >= 1500
-    test = {normalise(m) for m in load_triage_evaluation("F").data}
-    assert not test & {normalise(m) for m in frame["message"]}  # set F shares no message with training
-    with pytest.raises(DataError, match="set F"):
-        load_triage_training(spent=("A", "F"))
+    assert (frame["source"] == "triage_train_multilingual.tsv").sum() >= 2000
+    test = {normalise(m) for m in load_triage_evaluation("G").data}
+    assert not test & {normalise(m) for m in frame["message"]}  # set G shares no message with training
+    with pytest.raises(DataError, match="set G"):
+        load_triage_training(spent=("A", "G"))
+
+
+def test_the_validation_split_keeps_each_message_on_its_side_when_messages_are_added():
+    import pandas as pd
+
+    from medai.datasets.errors import DataError
+    from medai.datasets.triage_training import validation_split
+
+    frame = pd.DataFrame({"message": [f"message number {i}" for i in range(4000)]})
+    held = validation_split(frame, 0.2, seed=0)
+    assert 0.17 < held.mean() < 0.23
+    grown = pd.concat([frame, pd.DataFrame({"message": [f"a new message {i}" for i in range(1000)]})], ignore_index=True)
+    assert (validation_split(grown, 0.2, seed=0)[: len(frame)] == held).all()  # no old message changes side
+    assert (validation_split(frame, 0.2, seed=1) != held).any()  # another seed draws another share
+    # Case and curly apostrophes do not move a message: it is keyed as triage reads it.
+    same = pd.DataFrame({"message": ["I can’t  breathe", "i can't breathe"]})
+    first, second = validation_split(same, 0.5, seed=3)
+    assert first == second
+    with pytest.raises(DataError):
+        validation_split(frame, 1.0)
 
 
 def test_freezing_the_lowest_layers_leaves_the_upper_ones_and_the_head_trainable():
