@@ -39,8 +39,10 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     of them in 30 languages besides English, frozen after set D's scoring) was the test of the fifth
     (``benchmarks/results/triage-seeds.csv`` as recorded then). Set F (592 messages by a new writer,
     270 of them in 23 languages besides English, 157 ordinary questions, frozen on 2026-12-06 after
-    set E's scoring and before any change that followed it) is the test of the present detector and is
-    never trained on."""
+    set E's scoring and before any change that followed it) was the test of the sixth
+    (``benchmarks/results/triage-set-f-first-scoring.csv``). Set G (834 messages by a new writer, 375 of
+    them in 26 languages besides English, 269 ordinary questions, frozen after set F's scoring and before
+    any change that followed it) is the test of the present detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
