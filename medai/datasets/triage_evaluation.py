@@ -19,7 +19,7 @@ from .written import labelled_messages, packaged_text, tab_rows
 ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {
     "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
-    "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv",
+    "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv", "H": "triage_eval_h.tsv",
 }
 EVAL_FILE = EVAL_FILES["A"]
 
@@ -42,7 +42,10 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     set E's scoring and before any change that followed it) was the test of the sixth
     (``benchmarks/results/triage-set-f-first-scoring.csv``). Set G (834 messages by a new writer, 375 of
     them in 26 languages besides English, 269 ordinary questions, frozen after set F's scoring and before
-    any change that followed it) is the test of the present detector and is never trained on."""
+    any change that followed it) was the test of the seventh (``triage-set-g-first-scoring.csv``). Set H
+    (867 messages by a new writer, 395 of them in 26 languages besides English, 273 ordinary questions,
+    177 long, frozen after set G's scoring and before any change that followed it) is the test of the
+    present detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
