@@ -28,7 +28,7 @@ Written for this book (in the package)
   load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (first triage test)
   load_triage_training()                   about 10,600 messages in over 40 languages to train triage and the feeling check
   load_triage_evaluation(version)          messages written outside the project: frozen triage sets A-D (spent), E (the test)
-  load_deid_evaluation(which)              documents written outside the project: de-identification sets A (development) and C (final)
+  load_deid_evaluation(which)              documents written outside the project: de-identification sets A, C-G (each a test once)
   load_clinical_keep_list()                766 clinical terms and 348 note lines a de-identifier must leave alone
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)
   load_off_topic_questions()               requests the assistant should decline (abstention test)

@@ -106,7 +106,8 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
     )
 
 
-DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt", "F": "deid_eval_f.txt"}
+DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt", "F": "deid_eval_f.txt",
+             "G": "deid_eval_g.txt"}  # fmt: skip
 
 
 def load_deid_evaluation(which: str = "A") -> DataBundle:
@@ -118,7 +119,9 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
     "E" (66 documents, 1,405 identifiers, written by another helper who saw no code, frozen after D's
     scoring and before any change that followed it) tested the third tagger, once; set "F" (60 documents,
     1,411 identifiers, by a new helper who saw no code, frozen after E's scoring and before any change
-    that followed it) tests the next, once."""
+    that followed it) tested the fourth, once; set "G" (60 documents, 1,549 identifiers, by a new helper
+    who saw no code, frozen after F's scoring and before any change that followed it) tests the next,
+    once."""
     if which not in DEID_SETS:
         raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
     file = DEID_SETS[which]
