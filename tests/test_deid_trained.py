@@ -13,7 +13,8 @@ from medai.datasets.resolve import sha256_of
 from medai.text.deid import deidentify, find_phi
 from medai.text.deid_trained import THRESHOLDS, _load_or_train, recommended_detector
 
-TINY = {"notes": 6, "epochs": 1, "max_length": 48, "lr": 1e-4, "batch_size": 8, "seed": 0, "validation_notes": 4}
+TINY = {"notes": 6, "epochs": 1, "max_length": 48, "lr": 1e-4, "batch_size": 8, "seed": 0, "validation_notes": 4,
+        "written_share": 0.02, "written_repeats": 1}
 
 
 def test_the_tagger_is_trained_once_then_read_back_and_a_damaged_file_is_trained_again(tmp_path, monkeypatch, minilm_path):
@@ -88,6 +89,24 @@ def test_deidentify_with_the_tagger_still_shifts_dates_and_caps_ages(minilm_path
     assert "discharged 2022-11-13." in out and "90+" in out and "2023-03-11" not in out and "Age 94" not in out
 
 
+def test_the_written_documents_split_by_a_hash_and_the_test_set_never_trains():
+    from medai.datasets import load_deid_evaluation, load_handwritten_notes
+    from medai.text.deid_trained import RECIPE, TEST, WRITTEN, written_documents
+
+    train, held = written_documents()
+    texts = [note.text for note in load_handwritten_notes("tune").data]
+    texts += [note.text for which in WRITTEN for note in load_deid_evaluation(which).data]
+    assert sorted(n.text for n in train + held) == sorted(texts)  # every document on exactly one side
+    assert 0.5 < len(train) / len(texts) < 0.7  # about ``written_share`` of them train
+    test = {note.text for note in load_deid_evaluation(TEST).data}
+    own_test = {note.text for note in load_handwritten_notes("test").data}
+    assert TEST not in WRITTEN and not test & set(texts) and not own_test & set(texts)
+    again, _ = written_documents()
+    assert [n.text for n in again] == [n.text for n in train]  # the same side every time
+    other, _ = written_documents({**RECIPE, "seed": 1})
+    assert {n.text for n in other} != {n.text for n in train}  # another seed draws another split
+
+
 def test_the_seed_record_was_made_with_the_current_recipe_and_code():
     from pathlib import Path
 
@@ -97,7 +116,7 @@ def test_the_seed_record_was_made_with_the_current_recipe_and_code():
 
     results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
     record = pd.read_csv(results / "deid-seeds.csv")
-    assert set(record["seed"]) == {0, 1, 2} and set(record["notes"]) == {"validation", "set F", "set E", "set D"}
+    assert set(record["seed"]) == {0, 1, 2} and set(record["notes"]) == {"validation", "set G"}
     assert (record["recipe"] == recipe_key({**RECIPE, "seed": None})).all(), "run python benchmarks/deid_seeds.py"
     first = pd.read_csv(results / "deid-seeds-first-tagger.csv")  # kept as made: set C's one scoring
     assert set(first["seed"]) == {0, 1, 2} and set(first["notes"]) == {"validation", "set C"}
@@ -108,3 +127,6 @@ def test_the_seed_record_was_made_with_the_current_recipe_and_code():
     third = pd.read_csv(results / "deid-seeds-third-tagger.csv")  # kept as made: set E's one scoring
     assert set(third["seed"]) == {0, 1, 2} and set(third["notes"]) == {"validation", "set E", "set D", "set C"}
     assert third["recipe"].nunique() == 1 and not (third["recipe"] == recipe_key({**RECIPE, "seed": None})).any()
+    fourth = pd.read_csv(results / "deid-seeds-fourth-tagger.csv")  # kept as made: set F's one scoring
+    assert set(fourth["seed"]) == {0, 1, 2} and set(fourth["notes"]) == {"validation", "set F", "set E", "set D"}
+    assert fourth["recipe"].nunique() == 1 and not (fourth["recipe"] == recipe_key({**RECIPE, "seed": None})).any()
