@@ -47,7 +47,7 @@ import numpy as np  # noqa: E402
 
 from medai.chat.safety import detect_language, safety_text  # noqa: E402
 from medai.chat.triage import CRISIS_MESSAGE, EMERGENCY_MESSAGE, URGENT_MESSAGE, triage  # noqa: E402
-from medai.chat.triage_model import danger_threshold, typo_variant, windows  # noqa: E402
+from medai.chat.triage_model import QUERY_LENGTH, _pieces, danger_threshold, typo_variant, windows  # noqa: E402
 from medai.core.errors import InputError, InputTypeError  # noqa: E402
 
 
@@ -105,7 +105,10 @@ def test_a_message_the_model_reads_whole_is_scored_whole_and_a_long_one_to_its_e
     long = " ".join(f"Day {i} of the trip was fine and we walked a lot." for i in range(40))
     long += " Now my friend swallowed a whole bottle of pills on purpose."
     parts = windows(long)
-    assert parts[0] == long.lower() and "now my friend swallowed a whole bottle of pills on purpose." in parts
+    assert parts[0] == long.lower() and parts[-1].endswith("now my friend swallowed a whole bottle of pills on purpose.")
+    # each passage is whole sentences that MiniLM reads in full, and the last is read with the one before it
+    assert all(_pieces(p) <= QUERY_LENGTH for p in parts[1:]) and parts[-1].startswith("day ")
+    assert all(p.endswith(".") for p in parts[1:]) and len(parts) < 41
 
 
 def test_triage_refuses_non_text_and_its_texts_are_fixed():
