@@ -12,7 +12,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "medai"
 CHAPTERS = ("background", "theory", "imaging", "text", "records", "genomics", "monitoring", "chat", "evaluation", "trust", "appendix")
 # Modules allowed past ~300 lines, each with its reason.
 LONG_MODULES = {
-    "core/train.py": "one readable training loop: devices, mixed precision, DDP, early stopping",
     "datasets/registry.py": "one declaration per data set, each with its origin, licence and citation: a list, not logic",
 }
 

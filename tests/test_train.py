@@ -81,7 +81,7 @@ def test_early_stopping_and_the_best_weights_are_restored():
     assert len(result.history) == result.best_epoch + 2
     assert result.history["val_score"].max() == pytest.approx(result.best_score)
     # The model holds the best epoch's weights: scoring it again gives the best score.
-    from medai.core.train import cross_entropy_auroc
+    from medai.core.metrics import cross_entropy_auroc
 
     logits, targets = predict(model, val, with_targets=True)
     assert cross_entropy_auroc(targets, logits) == pytest.approx(result.best_score)
@@ -173,7 +173,8 @@ DDP_SCRIPT = textwrap.dedent(
     from torch import nn
     sys.path.insert(0, {tests!r})
     from test_train import tiny_data, tiny_model
-    from medai.core.train import TrainConfig, fit, distributed_context
+    from medai.core.runtime import distributed_context
+    from medai.core.train import TrainConfig, fit
     rank, _, world = distributed_context()
     model = tiny_model()
     result = fit(model, tiny_data(128), tiny_data(32, seed=1),
@@ -276,7 +277,7 @@ def test_truncated_and_foreign_checkpoints_are_refused(tmp_path):
 def test_length_grouped_batches_cover_every_sample_once_with_less_padding():
     from torch.utils.data import BatchSampler, RandomSampler
 
-    from medai.core.train import LengthGroupedBatches
+    from medai.core.batches import LengthGroupedBatches
 
     generator = torch.Generator().manual_seed(0)
     lengths = torch.randint(5, 100, (1000,), generator=generator)

@@ -235,3 +235,20 @@ def bootstrap_ci(
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(metric(y_true, y_pred)), float(low), float(high)
+
+
+def cross_entropy_auroc(targets: np.ndarray, logits: np.ndarray) -> float:
+    """Validation score of a classifier: AUROC of class 1 (binary) or one-vs-rest macro AUROC."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    classes = range(prob.shape[1]) if prob.shape[1] > 2 else [1]
+    scores = [
+        auroc(targets == k, prob[:, k])
+        for k in classes
+        if 0 < (targets == k).sum() < len(targets)
+    ]
+    if not scores:
+        raise InputError(
+            "the validation set needs at least two classes to compute AUROC"
+        )
+    return float(np.mean(scores))

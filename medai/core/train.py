@@ -17,31 +17,25 @@ What it does for speed, and why:
 from __future__ import annotations
 
 import math
-import os
 import time
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 import torch
-import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import BatchSampler, DataLoader, Dataset, DistributedSampler
+from torch.utils.data import BatchSampler, DataLoader, Dataset
 from tqdm import tqdm
 
-from .checkpoint import (
-    prepare_checkpoint,
-    restore_best,
-    save_best,
-    tensorboard_writer,
-)
+from .batches import epoch_loader, to_device, token_lengths
+from .checkpoint import prepare_checkpoint, restore_best, save_best, tensorboard_writer
 from .errors import InputError
-from .metrics import auroc
-from .runtime import pick_device, seed_everything
+from .metrics import cross_entropy_auroc
+from .runtime import autocast, distributed_context, mean_across_processes, mixed_precision
+from .runtime import process_device, seed_everything
 from .tensors import TensorPairs
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -99,142 +93,6 @@ class FitResult:
     stopped_early: bool
 
 
-def cross_entropy_auroc(targets: np.ndarray, logits: np.ndarray) -> float:
-    """Validation score of a classifier: AUROC of class 1 (binary) or one-vs-rest macro AUROC."""
-    z = logits - logits.max(axis=1, keepdims=True)
-    prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    classes = range(prob.shape[1]) if prob.shape[1] > 2 else [1]
-    scores = [
-        auroc(targets == k, prob[:, k])
-        for k in classes
-        if 0 < (targets == k).sum() < len(targets)
-    ]
-    if not scores:
-        raise InputError(
-            "the validation set needs at least two classes to compute AUROC"
-        )
-    return float(np.mean(scores))
-
-
-# --- processes and devices -------------------------------------------------
-
-
-def distributed_context() -> tuple[int, int, int]:
-    """``(rank, local_rank, world_size)``; joins the process group when started by ``torchrun``."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world == 1:
-        return 0, 0, 1
-    if not dist.is_initialized():
-        backend = "nccl" if torch.cuda.is_available() else "gloo"
-        dist.init_process_group(backend=backend)
-    return (
-        dist.get_rank(),
-        int(os.environ.get("LOCAL_RANK", "0")),
-        dist.get_world_size(),
-    )
-
-
-def _device_for(preference: str, local_rank: int, world: int) -> torch.device:
-    device = pick_device(preference)
-    if device.type == "cuda" and world > 1:
-        device = torch.device("cuda", local_rank)
-        torch.cuda.set_device(device)
-    return device
-
-
-def _precision(device: torch.device, amp: bool) -> torch.dtype | None:
-    if not amp or device.type != "cuda":
-        return None
-    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-
-
-def _autocast(dtype: torch.dtype | None):
-    """Mixed precision on CUDA when ``dtype`` is set (see ``_precision``), else a no-op context."""
-    if dtype is None:
-        return nullcontext()
-    return torch.autocast(device_type="cuda", dtype=dtype)
-
-
-# --- data -------------------------------------------------------------------
-
-
-def _loader(
-    data: Dataset,
-    batch_size: int,
-    *,
-    shuffle: bool,
-    rank: int,
-    world: int,
-    seed: int,
-    pin: bool,
-    workers: int,
-    lengths: torch.Tensor | None = None,
-) -> tuple[DataLoader, DistributedSampler]:
-    """Batches of indices, fetched with one indexing operation each (see ``TensorPairs``).
-
-    A ``DistributedSampler`` with one replica is a seeded shuffle, so one code
-    path serves one process and many. Training drops a ragged last batch (a batch
-    of one breaks batch normalisation); reshuffling each epoch means no sample is
-    always the one left out.
-    """
-    sampler = DistributedSampler(
-        data, num_replicas=world, rank=rank, shuffle=shuffle, seed=seed, drop_last=False
-    )
-    drop = shuffle and len(data) // world > batch_size
-    batches = BatchSampler(sampler, batch_size, drop_last=drop)
-    if lengths is not None:
-        batches = LengthGroupedBatches(batches, lengths, seed)
-    loader = DataLoader(
-        data, sampler=batches, batch_size=None, pin_memory=pin, num_workers=workers
-    )
-    return loader, sampler
-
-
-class LengthGroupedBatches:
-    """Regroups a shuffled epoch into batches of similar length, then shuffles the batches.
-
-    Each run of 50 batches is sorted by sample length and cut again, so the randomness of
-    which samples meet stays local while padding shrinks (the "group by length" of
-    Hugging Face's Trainer). Every sample still appears once per epoch.
-    """
-
-    def __init__(self, batches: BatchSampler, lengths: torch.Tensor, seed: int, window: int = 50) -> None:
-        self.batches, self.lengths, self.seed, self.window = batches, lengths, seed, window
-        self.epoch = 0
-
-    def __len__(self) -> int:
-        return len(self.batches)
-
-    def __iter__(self):
-        size = self.batches.batch_size
-        order = [i for batch in self.batches for i in batch]
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)
-        self.epoch += 1
-        grouped = []
-        for start in range(0, len(order), size * self.window):
-            chunk = order[start : start + size * self.window]
-            chunk.sort(key=lambda i: -int(self.lengths[i]))
-            grouped.extend(chunk[j : j + size] for j in range(0, len(chunk), size))
-        for k in torch.randperm(len(grouped), generator=generator).tolist():
-            yield grouped[k]
-
-
-def _token_lengths(data: Dataset) -> torch.Tensor:
-    inputs = getattr(data, "inputs", None)
-    if not isinstance(inputs, torch.Tensor) or inputs.ndim != 3 or inputs.shape[1] != 2:
-        raise InputError("group_by_length needs packed token inputs (N, 2, length) in a TensorPairs")
-    return inputs[:, 1].sum(dim=1)
-
-
-def _to_device(
-    x: torch.Tensor, device: torch.device, channels_last: bool
-) -> torch.Tensor:
-    x = x.to(device, non_blocking=True)
-    if channels_last and x.ndim == 4:
-        x = x.contiguous(memory_format=torch.channels_last)
-    return x
-
-
 # --- the loop -----------------------------------------------------------------
 
 
@@ -252,7 +110,7 @@ def fit(
 
     ``score_fn(targets, outputs)`` rates the validation outputs (higher is better;
     the default is AUROC). Training stops after ``config.patience`` epochs without
-    improvement. ``augment`` (e.g. ``medai.augment.RandomAffine()``) transforms
+    improvement. ``augment`` (e.g. ``medai.imaging.augment.RandomAffine()``) transforms
     each training batch on the device. Every process validates on the whole
     validation set, so all of them reach the same early-stopping decision
     without talking to each other.
@@ -264,8 +122,8 @@ def fit(
             raise InputError(f"the {name} data set is empty")
     rank, local_rank, world = distributed_context()
     seed_everything(config.seed)
-    device = _device_for(config.device, local_rank, world)
-    dtype = _precision(device, config.amp)
+    device = process_device(config.device, local_rank, world)
+    dtype = mixed_precision(device, config.amp)
     pin = device.type == "cuda"
     checkpoint = prepare_checkpoint(config, rank)
 
@@ -284,10 +142,10 @@ def fit(
     )
     scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
 
-    train_loader, sampler = _loader(
+    train_loader, sampler = epoch_loader(
         train_data, config.batch_size, shuffle=True, rank=rank, world=world,
         seed=config.seed, pin=pin, workers=config.num_workers,
-        lengths=_token_lengths(train_data) if config.group_by_length else None,
+        lengths=token_lengths(train_data) if config.group_by_length else None,
     )  # fmt: skip
     writer = tensorboard_writer(config.log_dir) if rank == 0 else None
 
@@ -299,23 +157,11 @@ def fit(
     )
     for epoch in epochs:
         sampler.set_epoch(epoch)
-        network.train()
-        start, total, seen = time.perf_counter(), torch.zeros((), device=device), 0
-        for x, y in train_loader:
-            x = _to_device(x, device, config.channels_last)
-            y = y.to(device, non_blocking=True)
-            if augment is not None:
-                x = augment(x)
-            optimizer.zero_grad(set_to_none=True)
-            with _autocast(dtype):
-                loss = loss_fn(network(x), y)
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
-            total += loss.detach() * len(y)
-            seen += len(y)
-        # Checked once per epoch, not per step: a per-step check would stall the GPU.
-        train_loss = _mean_across_processes(total, seen, world)
+        start = time.perf_counter()
+        train_loss, seen = _train_epoch(
+            network, train_loader, optimizer, scaler, loss_fn, augment,
+            device=device, dtype=dtype, channels_last=config.channels_last, world=world,
+        )  # fmt: skip
         if not math.isfinite(train_loss):
             raise FloatingPointError(
                 f"the training loss became {train_loss} in epoch {epoch}; "
@@ -365,6 +211,39 @@ def fit(
     )
 
 
+def _train_epoch(
+    network: nn.Module,
+    loader: DataLoader,
+    optimizer: torch.optim.Optimizer,
+    scaler: torch.amp.GradScaler,
+    loss_fn: LossFn,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None,
+    *,
+    device: torch.device,
+    dtype: torch.dtype | None,
+    channels_last: bool,
+    world: int,
+) -> tuple[float, int]:
+    """One pass over the training batches: the mean loss over all processes and the samples seen here."""
+    network.train()
+    total, seen = torch.zeros((), device=device), 0
+    for x, y in loader:
+        x = to_device(x, device, channels_last)
+        y = y.to(device, non_blocking=True)
+        if augment is not None:
+            x = augment(x)
+        optimizer.zero_grad(set_to_none=True)
+        with autocast(dtype):
+            loss = loss_fn(network(x), y)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        total += loss.detach() * len(y)
+        seen += len(y)
+    # Checked once per epoch, not per step: a per-step check would stall the GPU.
+    return mean_across_processes(total, seen, world), seen
+
+
 @torch.no_grad()
 def predict(
     model: nn.Module,
@@ -389,7 +268,7 @@ def predict(
     if device is None:
         device = next(model.parameters()).device
     device = torch.device(device)
-    dtype = _precision(device, amp)
+    dtype = mixed_precision(device, amp)
     was_training = model.training
     model.eval()
     loader = DataLoader(
@@ -400,8 +279,8 @@ def predict(
     )
     outputs, targets = [], []
     for x, y in loader:
-        x = _to_device(x, device, channels_last)
-        with _autocast(dtype):
+        x = to_device(x, device, channels_last)
+        with autocast(dtype):
             outputs.append(model(x).float().cpu())
         targets.append(y)
     model.train(was_training)
@@ -409,27 +288,4 @@ def predict(
     return (result, torch.cat(targets).numpy()) if with_targets else result
 
 
-def _mean_across_processes(total: torch.Tensor, seen: int, world: int) -> float:
-    if world > 1:
-        packed = torch.stack(
-            [total.float(), torch.tensor(float(seen), device=total.device)]
-        )
-        dist.all_reduce(packed)
-        total, seen = packed[0], float(packed[1])
-    return float(total) / max(seen, 1)
-
-
-def describe(config: TrainConfig) -> pd.Series:
-    """The configuration as a one-column table, for notebooks."""
-    return pd.Series({k: str(v) for k, v in asdict(config).items()}, name="setting")
-
-
-__all__ = [
-    "FitResult",
-    "TrainConfig",
-    "cross_entropy_auroc",
-    "describe",
-    "distributed_context",
-    "fit",
-    "predict",
-]
+__all__ = ["FitResult", "TrainConfig", "fit", "predict"]
