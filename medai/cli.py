@@ -162,15 +162,20 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _bench(name: str, args: argparse.Namespace) -> None:
-    """Run ``medai.<chapter>.bench`` for ``bench NAME``; refused options are usage errors."""
+    """Run ``medai.<chapter>.bench`` for ``bench NAME``: every benchmark module offers
+    ``add_arguments``, ``check_arguments``, ``command_line`` and ``measure``. Refused options
+    are usage errors; ``--record FILE`` also writes the output, with its provenance, to FILE."""
     from importlib import import_module
+
+    from .core.benchmark import print_and_record
 
     bench = import_module(BENCHES[name][0], __package__)
     try:
         bench.check_arguments(args)
     except (ValueError, RuntimeError) as error:
         raise UsageError(str(error)) from None
-    bench.run(args)
+    record = getattr(args, "record", None)
+    print_and_record(lambda: bench.measure(args), record, bench.command_line(args))
 
 
 def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:

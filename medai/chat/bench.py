@@ -74,7 +74,7 @@ def _row(stage: str, times: np.ndarray, goal: float | None) -> dict:
             "peak MB": round(peak_memory_mb())}  # fmt: skip
 
 
-def _measure(args: argparse.Namespace) -> None:
+def measure(args: argparse.Namespace) -> None:
     from .triage import triage
 
     import torch
@@ -153,11 +153,3 @@ def _compare_batched_rewording(assistant, questions: list[str]) -> None:
     print(f"\nSmolLM2 rewording of {len(pairs)} passages: {one_each:.2f} s each one at a time, "
           f"{batched_each:.2f} s each eight at a time ({one_each / batched_each:.1f}x faster; "
           f"{'the same' if alone == batched else 'DIFFERENT'} text)")  # fmt: skip
-
-
-def run(args: argparse.Namespace) -> None:
-    """Measure and print; with ``--record`` also write the output to a file."""
-    from ..core.benchmark import print_and_record
-
-    check_arguments(args)
-    print_and_record(lambda: _measure(args), args.record, command_line(args))

@@ -138,7 +138,7 @@ def _model_alone(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("batch")
 
 
-def _measure(args: argparse.Namespace) -> None:
+def measure(args: argparse.Namespace) -> None:
     from .serve import default_package_folder, ensure_default_package
 
     folder = Path(args.model) if args.model else default_package_folder()
@@ -170,10 +170,3 @@ def _measure(args: argparse.Namespace) -> None:
           f"Goal: >= {THROUGHPUT_GOAL:g} requests/s with p99 <= {P99_GOAL_MS:g} ms and no errors.")  # fmt: skip
     print("\nThe model alone (median of 100 calls):")
     print(_model_alone(folder).to_string())
-
-
-def run(args: argparse.Namespace) -> None:
-    from ..core.benchmark import print_and_record
-
-    check_arguments(args)
-    print_and_record(lambda: _measure(args), args.record, command_line(args))

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from ..core.benchmark import median_ms, print_and_record, synchronize
+from ..core.benchmark import median_ms, synchronize
 from ..core.errors import InputError
 from ..core.runtime import pick_device, seed_everything
 from ..core.source_cnn import SourceCNN
@@ -231,13 +231,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     pick_device(args.device)  # an unknown or absent device fails here
 
 
-def run(args: argparse.Namespace) -> None:
-    """Measure and print both tables; with ``--record`` also write them to a file."""
-    check_arguments(args)
-    print_and_record(lambda: _measure(args), getattr(args, "record", None), command_line(args))
 
 
-def _measure(args: argparse.Namespace) -> None:
+def measure(args: argparse.Namespace) -> None:
     """Both tables: training throughput, then inference latency."""
     train, val = load_pneumoniamnist("train"), load_pneumoniamnist("val")
     pick = np.random.default_rng(args.seed).permutation(len(train))[: args.images]
