@@ -24,6 +24,7 @@ FROZEN_EVALUATION_SHA256 = {
     "F": "4bbbc6f5182e45ae056b8b3dfbb0e14ddfe34675a41818b84eabbb6de4c12a50",  # after E's scoring, before any change
     "G": "e094749c216ca6d651692132745b887a53ca786f606a91555be49690ed807397",  # after F's scoring, before any change
     "H": "49b4311ea0b7bf40c7cc30456f8f44cb1b67dd5a4609184eb3e859843fc5fb7b",  # after G's scoring, before any change
+    "I": "d9f3c5dc3728d622254463b4103432bc66026432908ecdf62f64318d2ef67cd1",  # after H's scoring, before any change
 }
 
 

@@ -20,6 +20,7 @@ ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {
     "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
     "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv", "H": "triage_eval_h.tsv",
+    "I": "triage_eval_i.tsv",
 }
 EVAL_FILE = EVAL_FILES["A"]
 
@@ -44,8 +45,10 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     them in 26 languages besides English, 269 ordinary questions, frozen after set F's scoring and before
     any change that followed it) was the test of the seventh (``triage-set-g-first-scoring.csv``). Set H
     (867 messages by a new writer, 395 of them in 26 languages besides English, 273 ordinary questions,
-    177 long, frozen after set G's scoring and before any change that followed it) is the test of the
-    present detector and is never trained on."""
+    177 long, frozen after set G's scoring and before any change that followed it) was the test of the
+    eighth. Set I (937 messages by a new writer, 451 of them in 27 languages besides English, 300 ordinary
+    questions, 200 longer than 500 characters, frozen on 2026-12-07 after set H's scoring and before
+    any change that followed it) is the test of the present detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
