@@ -11,7 +11,8 @@ import torch
 from medai.core.errors import InputError
 from medai.datasets.resolve import sha256_of
 from medai.text.deid import deidentify, find_phi
-from medai.text.deid_trained import THRESHOLDS, _load_or_train, recommended_detector
+from medai.text.deid_threshold import THRESHOLDS
+from medai.text.deid_trained import _load_or_train, recommended_detector
 
 TINY = {"notes": 6, "epochs": 1, "max_length": 48, "lr": 1e-4, "batch_size": 8, "seed": 0, "validation_notes": 4,
         "written_share": 0.02, "written_repeats": 1}
@@ -89,12 +90,15 @@ def test_deidentify_with_the_tagger_still_shifts_dates_and_caps_ages(minilm_path
 
 
 def test_the_written_documents_split_by_a_hash_and_the_test_set_never_trains():
-    from medai.datasets import load_deid_evaluation, load_handwritten_notes
+    from medai.datasets import load_deid_evaluation, load_deid_training_documents, load_handwritten_notes
     from medai.text.deid_trained import RECIPE, TEST, WRITTEN, written_documents
 
     train, held = written_documents()
     texts = [note.text for note in load_handwritten_notes("tune").data]
     texts += [note.text for which in WRITTEN for note in load_deid_evaluation(which).data]
+    written = load_deid_training_documents()
+    assert len(written) == 120 and sum(len(note.phi) for note in written.data) > 1800
+    texts += [note.text for note in written.data]
     assert sorted(n.text for n in train + held) == sorted(texts)  # every document on exactly one side
     assert 0.5 < len(train) / len(texts) < 0.7  # about ``written_share`` of them train
     test = {note.text for note in load_deid_evaluation(TEST).data}

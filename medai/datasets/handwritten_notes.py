@@ -148,6 +148,25 @@ KEEP_CATEGORIES = ("drug_generic", "drug_brand", "eponym", "scale", "lab_or_valu
                    "department_or_common")  # fmt: skip
 
 
+def load_deid_training_documents() -> DataBundle:
+    """Documents written to train the tagger (``data/deid_train_written.txt``): 120 notes, letters,
+    dictations, exports and scanned forms in which a few marked identifiers sit among dense clinical
+    text that must stay, written after set G's scoring by a helper who saw no code and no evaluation set."""
+    file = "deid_train_written.txt"
+    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("train",), aliases={"ID": "SSN"})
+    notes = [note for _, note in pairs]
+    return DataBundle(
+        name="deid-training-documents",
+        data=notes,
+        target=[note.phi for note in notes],
+        target_names=PHI_CATEGORIES,
+        frame=pd.DataFrame([h for h, _ in pairs]),
+        description=f"{len(notes)} documents written to train de-identification, "
+        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        **written_credits(file),
+    )
+
+
 def load_clinical_keep_list() -> DataBundle:
     """Clinical text a de-identifier must never remove, written outside the project before any rule was
     tuned against it: ``frame`` the terms (category, term), ``data`` note lines that use them and hold
