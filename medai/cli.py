@@ -23,10 +23,7 @@ BENCHES = {
     "chat": (".chat.bench", "indexing time, retrieval and reply latency (p50/p95), peak memory"),
     "serve": (".evaluation.bench", "load test of the HTTP service, with and without micro-batching"),
 }
-NOTEBOOK_DIRS = (
-    Path.cwd() / "notebooks",
-    Path(__file__).resolve().parents[1] / "notebooks",
-)
+NOTEBOOK_DIRS = (Path.cwd() / "notebooks", Path(__file__).resolve().parents[1] / "notebooks")
 
 
 class UsageError(Exception):
@@ -37,9 +34,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but an error is one line that points at ``--help``."""
 
     def error(self, message: str):
-        self.exit(
-            EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n"
-        )
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 # --- data ------------------------------------------------------------------------------
@@ -162,20 +157,17 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _bench(name: str, args: argparse.Namespace) -> None:
-    """Run ``medai.<chapter>.bench`` for ``bench NAME``: every benchmark module offers
-    ``add_arguments``, ``check_arguments``, ``command_line`` and ``measure``. Refused options
-    are usage errors; ``--record FILE`` also writes the output, with its provenance, to FILE."""
+    """Run ``medai.<chapter>.bench`` (check_arguments, command_line, measure); refused options are usage errors."""
     from importlib import import_module
 
-    from .core.benchmark import print_and_record
+    from .core.benchmark import print_and_record  # --record FILE also writes the output, with its provenance
 
     bench = import_module(BENCHES[name][0], __package__)
     try:
         bench.check_arguments(args)
     except (ValueError, RuntimeError) as error:
         raise UsageError(str(error)) from None
-    record = getattr(args, "record", None)
-    print_and_record(lambda: bench.measure(args), record, bench.command_line(args))
+    print_and_record(lambda: bench.measure(args), getattr(args, "record", None), bench.command_line(args))
 
 
 def build_parser(bench_options: bool = True) -> argparse.ArgumentParser:
