@@ -1,8 +1,8 @@
 """The triage detector and feeling check trained at seeds 0, 1 and 2: how much the test set's scores move.
 
 Each seed draws its own validation share, typo copy and fine-tuning order, chooses its danger
-threshold and feeling threshold on that share, and is scored on the test set (``TEST``, set H now,
-never trained on).
+threshold and feeling threshold on that share, and is scored on the test set (``TEST``, set I now,
+never trained on), with the ordinary questions longer than MiniLM reads at once counted apart.
 The rows go to ``benchmarks/results/triage-seeds.csv``, which chapter 7.2 reads; a test checks that
 the record was made with the current code and messages (``safety_models.triage_recipe_key``).
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from medai.chat import safety_models
 from medai.chat.triage import triage
+from medai.chat.triage_model import windows
 from medai.chat.triage_report import frozen_report
 from medai.datasets.triage_evaluation import load_triage_evaluation
 from medai.datasets.triage_training import TEST
@@ -28,6 +29,7 @@ OUT = Path(__file__).resolve().parent / "results" / "triage-seeds.csv"
 def main() -> None:
     test = load_triage_evaluation(TEST).frame
     felt = test["feeling"].to_numpy()
+    long_ordinary = ((test["kind"] == "routine") & test["message"].map(lambda m: len(windows(m)) > 1)).to_numpy()
 
     def rows_for_seed(seed: int) -> list[dict]:
         detector = safety_models.train_triage(seed=seed).detector
@@ -38,6 +40,8 @@ def main() -> None:
         return [{"seed": seed, "danger threshold": detector.threshold, "danger": report.danger,
                  "sensitivity": report.sensitivity, "ordinary": report.ordinary,
                  "false alarms": report.false_alarms, "crisis unanswered": report.crisis_unanswered,
+                 "long ordinary": int(long_ordinary.sum()),
+                 "long ordinary escalated": int(np.isin(given, ["crisis", "emergency"])[long_ordinary].sum()),
                  "feeling found where shown": found[felt].mean(), "feeling found elsewhere": found[~felt].mean()}]  # fmt: skip
 
     record_seeds(__doc__.split("\n")[0], OUT, rows_for_seed, safety_models.triage_recipe_key())

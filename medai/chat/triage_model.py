@@ -66,6 +66,21 @@ def windows(message: str, most: int = 64) -> list[str]:
     return [whole, *passages][:most]
 
 
+def passages_of_ordinary(messages, routes, most: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Up to ``most`` passages (``windows`` after the whole message) of each long ordinary message,
+    drawn with ``seed``, labelled ``none``: a training augmentation. The detector reads a long message
+    in passages too, and a passage of an ordinary story alone ("she was rushed in by ambulance in
+    2019") reads like an emergency unless the detector has seen such passages labelled for what
+    they are. Passages of dangerous messages are left out: which of them holds the danger is unknown."""
+    rng = random.Random(seed)
+    texts = []
+    for message, route in zip(messages, routes):
+        if route == "none":
+            parts = windows(message)[1:]
+            texts += rng.sample(parts, min(most, len(parts)))
+    return texts, ["none"] * len(texts)
+
+
 def _pieces(text: str) -> int:
     """How many word pieces MiniLM's tokenizer makes of ``text`` (with its two special tokens)."""
     return len(_tokenizer()(text)["input_ids"])
