@@ -112,6 +112,20 @@ def test_a_message_the_model_reads_whole_is_scored_whole_and_a_long_one_to_its_e
     assert all(p.endswith(".") for p in parts[1:]) and len(parts) < 41
 
 
+def test_passages_of_long_ordinary_messages_are_taught_as_none_and_no_others():
+    from medai.chat.triage_model import passages_of_ordinary
+
+    long = " ".join(f"Day {i} of the trip was fine and we walked a lot." for i in range(40))
+    texts, routes = passages_of_ordinary([long, long + " Now he will not wake up.", "a short question?"],
+                                         ["none", "emergency", "none"], most=4, seed=0)  # fmt: skip
+    assert len(texts) == 4 and set(routes) == {"none"} and len(set(texts)) == 4
+    assert set(texts) <= set(windows(long)[1:])  # passages of the ordinary one only, never the message whole
+    again, _ = passages_of_ordinary([long], ["none"], most=4, seed=0)
+    other, _ = passages_of_ordinary([long], ["none"], most=4, seed=1)
+    assert again == texts and other != texts  # drawn with the seed
+    assert passages_of_ordinary([long], ["none"], most=0)[0] == []
+
+
 def test_triage_refuses_non_text_and_its_texts_are_fixed():
     with pytest.raises(InputTypeError, match="str"):
         triage(b"chest pain")
@@ -326,7 +340,9 @@ def test_training_messages_include_the_spent_sets_never_the_test():
     assert (frame["source"] == "triage_train_languages.tsv").sum() >= 1400
     assert (frame["source"] == "triage_train_boundaries.tsv").sum() >= 1500
     assert (frame["source"] == "triage_train_multilingual.tsv").sum() >= 2000
-    assert "evaluation set G" in set(frame["source"])
+    assert {"evaluation set G", "evaluation set H"} <= set(frame["source"])
+    long = frame[frame["source"] == "triage_train_long.tsv"]
+    assert len(long) >= 690 and (long["route"] == "none").mean() > 0.6 and long["message"].str.len().min() >= 400
     test = {normalise(m) for m in load_triage_evaluation(TEST).data}
     assert not test & {normalise(m) for m in frame["message"]}  # the test set shares no message with training
     with pytest.raises(DataError, match=f"set {TEST}"):
