@@ -18,6 +18,8 @@ from medai.datasets.written import packaged_sha256
 # change that followed it; H (by a new helper who saw no code) after G's one scoring, before any change that
 # followed it. Set H is loaded with the round that tests on it (its writer marked numbers as ID, which the
 # loader of that round files under SSN; branch deid-round-6); until then only its bytes are pinned.
+# I (by a new helper who saw no code) while H was being scored, before any change that followed; pinned by
+# its bytes only until the round that tests on it loads it.
 FROZEN = {
     "deid_eval.txt": "fb7532862af2d0e9c1a36c2d2571875001d46eb6b611b5ba0a393659ce799cde",
     "deid_eval_c.txt": "33147a9edb4d2d3a6008f8951ee1cc90f0192bb5c394bf8ce42e915597c71a6d",
@@ -26,6 +28,7 @@ FROZEN = {
     "deid_eval_f.txt": "4236597d69e0336911bb0346e621552c0ee118a642325d0c4148a1692dfc97ec",
     "deid_eval_g.txt": "16d965317dd2a10170480510ff022f589720caa12a802e38fb8562d35185c71f",
     "deid_eval_h.txt": "64371007ecc4d24a2198d2951435d1eefae965cafca2fd4deffb9b0a6dcff3e3",
+    "deid_eval_i.txt": "c217c8ba78cc83f6238d3776bdfaa29ec58c7810cae925eeb63799603ad47aad",
 }
 
 
