@@ -23,7 +23,8 @@ from medai.datasets import cache_dir
 from medai.text.deid import rule_phi
 from medai.text.deid_model import ModelDetector, union
 from medai.text.deid_scoring import detector_table
-from medai.text.deid_trained import choose_threshold, recommended_detector, validation_notes, written_documents
+from medai.text.deid_threshold import choose_threshold
+from medai.text.deid_trained import recommended_detector, validation_notes, written_documents
 from medai.text.transformer import load_tokenizer, token_classifier
 
 OUT = Path(__file__).resolve().parent / "results" / "deid-written-documents.csv"

@@ -28,7 +28,8 @@ Written for this book (in the package)
   load_triage_messages(split)              messages to an assistant: emergencies, negations, distress (first triage test)
   load_triage_training()                   about 10,600 messages in over 40 languages to train triage and the feeling check
   load_triage_evaluation(version)          messages written outside the project: frozen triage sets A-D (spent), E (the test)
-  load_deid_evaluation(which)              documents written outside the project: de-identification sets A, C-G (each a test once)
+  load_deid_evaluation(which)              documents written outside the project: de-identification sets A, C-H (each a test once)
+  load_deid_training_documents()           documents written to train the de-identification tagger
   load_clinical_keep_list()                766 clinical terms and 348 note lines a de-identifier must leave alone
   load_lay_questions()                     lay rephrasings of held-out MedQuAD questions (retrieval test)
   load_off_topic_questions()               requests the assistant should decline (abstention test)
@@ -56,7 +57,7 @@ from .diabetes import load_diabetes_code_names, load_diabetes_encounters
 from .goemotions import load_goemotions
 from .gse7390 import load_breast_cancer_gse7390
 from .faker_notes import make_faker_notes
-from .handwritten_notes import load_clinical_keep_list, load_deid_evaluation, load_handwritten_notes
+from .handwritten_notes import load_clinical_keep_list, load_deid_evaluation, load_deid_training_documents, load_handwritten_notes
 from .heart import HEART_SITES, load_uci_heart_disease
 from .medquad import load_medquad
 from .phantom import make_chest_phantom
@@ -111,6 +112,7 @@ __all__ = [
     "load_triage_training",
     "load_triage_evaluation",
     "load_deid_evaluation",
+    "load_deid_training_documents",
     "load_clinical_keep_list",
     "make_faker_notes",
     "load_goemotions",

@@ -25,16 +25,17 @@ _MARK = re.compile(r"\[\[(?P<kind>[A-Z]+):(?P<text>[^\]]+)\]\]")
 _HEADER = re.compile(r"^=== (?P<id>\w+) \| (?P<style>[^|]+?) \| (?P<split>\w+)$")
 
 
-def parse_marked_notes(text: str, source: str = "input", splits: tuple[str, ...] = SPLITS) -> list[tuple[dict, Note]]:
+def parse_marked_notes(text: str, source: str = "input", splits: tuple[str, ...] = SPLITS,
+                       aliases: dict[str, str] | None = None) -> list[tuple[dict, Note]]:  # fmt: skip
     """Notes in the ``=== id | style | split`` format with ``[[TYPE:text]]`` marks: (header, note) pairs;
-    every split must be one of ``splits``."""
+    every split must be one of ``splits``; ``aliases`` renames a writer's mark types to the book's."""
     notes: list[tuple[dict, Note]] = []
     header, body = None, []
 
     def close() -> None:
         if header is not None:
             notes.append(
-                (header, _unmark("\n".join(body).strip("\n"), header["id"], source))
+                (header, _unmark("\n".join(body).strip("\n"), header["id"], source, aliases or {}))
             )
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -61,11 +62,11 @@ def parse_marked_notes(text: str, source: str = "input", splits: tuple[str, ...]
     return notes
 
 
-def _unmark(marked: str, note_id: str, source: str) -> Note:
+def _unmark(marked: str, note_id: str, source: str, aliases: dict[str, str]) -> Note:
     """Remove the marks, remembering where each identifier ends up in the plain text."""
     pieces, spans, cursor, length = [], [], 0, 0
     for match in _MARK.finditer(marked):
-        kind = match.group("kind")
+        kind = aliases.get(match.group("kind"), match.group("kind"))
         if kind not in PHI_CATEGORIES:
             raise DataError(
                 f"{source}, note {note_id}: unknown identifier type {kind!r}"
@@ -107,7 +108,10 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
 
 
 DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt", "F": "deid_eval_f.txt",
-             "G": "deid_eval_g.txt"}  # fmt: skip
+             "G": "deid_eval_g.txt", "H": "deid_eval_h.txt"}  # fmt: skip
+# Set H's writer was asked to mark national, insurance, licence and device numbers as ID; the book files
+# them under SSN, which scoring counts among the IDs with MRN and ACCOUNT (the file stays as it arrived).
+_ALIASES = {"H": {"ID": "SSN"}}
 
 
 def load_deid_evaluation(which: str = "A") -> DataBundle:
@@ -120,12 +124,13 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
     scoring and before any change that followed it) tested the third tagger, once; set "F" (60 documents,
     1,411 identifiers, by a new helper who saw no code, frozen after E's scoring and before any change
     that followed it) tested the fourth, once; set "G" (60 documents, 1,549 identifiers, by a new helper
-    who saw no code, frozen after F's scoring and before any change that followed it) tests the next,
-    once."""
+    who saw no code, frozen after F's scoring and before any change that followed it) tested the fifth,
+    once; set "H" (60 documents, 1,492 identifiers, by a new helper who saw no code, frozen after G's
+    scoring and before any change that followed it) tests the next, once."""
     if which not in DEID_SETS:
         raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
     file = DEID_SETS[which]
-    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("eval",))
+    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("eval",), aliases=_ALIASES.get(which))
     notes = [note for _, note in pairs]
     return DataBundle(
         name=f"deid-evaluation-{which.lower()}",
@@ -141,6 +146,25 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
 
 KEEP_CATEGORIES = ("drug_generic", "drug_brand", "eponym", "scale", "lab_or_value", "dose_or_setting",
                    "department_or_common")  # fmt: skip
+
+
+def load_deid_training_documents() -> DataBundle:
+    """Documents written to train the tagger (``data/deid_train_written.txt``): 120 notes, letters,
+    dictations, exports and scanned forms in which a few marked identifiers sit among dense clinical
+    text that must stay, written after set G's scoring by a helper who saw no code and no evaluation set."""
+    file = "deid_train_written.txt"
+    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("train",), aliases={"ID": "SSN"})
+    notes = [note for _, note in pairs]
+    return DataBundle(
+        name="deid-training-documents",
+        data=notes,
+        target=[note.phi for note in notes],
+        target_names=PHI_CATEGORIES,
+        frame=pd.DataFrame([h for h, _ in pairs]),
+        description=f"{len(notes)} documents written to train de-identification, "
+        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        **written_credits(file),
+    )
 
 
 def load_clinical_keep_list() -> DataBundle:

@@ -5,7 +5,8 @@ deid_patterns    the shapes: dates (and their shifting), ages over 89, phones, I
 deid_names       person names from their context: titles, field labels, relations, roles
 deid_scoring     recall by characters and the other text removed, per category and detector, with intervals
 deid_model       a MiniLM word-piece tagger trained on synthetic notes, and its union with the rules
-deid_trained     the recommended tagger: fixed recipe on Faker notes, cached, threshold from validation
+deid_trained     the recommended tagger: fixed recipe on Faker notes and written documents, cached
+deid_threshold   its threshold and anchor, chosen on validation notes
 deid_baselines   Microsoft Presidio's recognizers, offline, for comparison
 ner              entity-level scores and a dictionary tagger
 negation         cue-based negation and uncertainty (NegEx-style)

@@ -21,10 +21,9 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
 
 from ..core.errors import InputError
-from .deid_patterns import Span
+from .deid_threshold import choose_threshold
 
 # The training recipe; changing any of it trains a new model (the cache key covers it). Of two recipes
 # of equal cost, 1,200 notes for two epochs and 2,400 notes for one, the second was kept: on the
@@ -37,16 +36,14 @@ from .deid_patterns import Span
 # were fixed before training, not tuned.
 RECIPE = {"notes": 2400, "epochs": 1, "max_length": 128, "lr": 1e-4, "batch_size": 16, "seed": 0,
           "validation_notes": 150, "written_share": 0.6, "written_repeats": 2}  # fmt: skip
-WRITTEN = ("A", "C", "D", "E", "F")  # sets of documents scored once already; set G is the test and never trains
-TEST = "G"
-THRESHOLDS = (0.02, 0.03, *(round(t, 2) for t in np.arange(0.05, 0.96, 0.05)))
-ANCHORS = (0.2, 0.35, 0.5, 0.65, 0.8)  # a stretch's most confident piece must reach one of these, or the threshold
+WRITTEN = ("A", "C", "D", "E", "F", "G")  # sets of documents scored once already; set H is the test and never trains
+TEST = "H"
 _SOURCES = ("datasets/faker_notes.py", "datasets/faker_fields.py", "datasets/clinical_values.py", "datasets/medical_prose.py",
             "datasets/data/deid_templates.txt", "datasets/data/clinical_vocabulary.tsv",
             "datasets/data/clinical_vocabulary_more.tsv", "text/deid_model.py", "text/deid_trained.py",
             "datasets/handwritten_notes.py", "datasets/data/deid_handwritten.txt", "datasets/data/deid_eval.txt",
             "datasets/data/deid_eval_c.txt", "datasets/data/deid_eval_d.txt", "datasets/data/deid_eval_e.txt",
-            "datasets/data/deid_eval_f.txt")  # fmt: skip
+            "datasets/data/deid_eval_f.txt", "datasets/data/deid_eval_g.txt", "datasets/data/deid_train_written.txt")  # fmt: skip
 
 
 def recipe_key(recipe: dict) -> str:
@@ -60,14 +57,16 @@ def recipe_key(recipe: dict) -> str:
 
 
 def written_documents(recipe: dict = RECIPE) -> tuple[list, list]:
-    """The written documents that are no longer a test (the hand-written tune half and sets ``WRITTEN``),
-    split into (training, validation): a document trains when a hash of its text and the seed falls
-    below ``written_share``, so it keeps its side whatever else is added."""
-    from ..datasets import load_deid_evaluation, load_handwritten_notes
+    """The written documents that are no longer a test (the hand-written tune half and sets ``WRITTEN``)
+    and those written to train (``load_deid_training_documents``), split into (training, validation): a
+    document trains when a hash of its text and the seed falls below ``written_share``, so it keeps its
+    side whatever else is added."""
+    from ..datasets import load_deid_evaluation, load_deid_training_documents, load_handwritten_notes
 
     if TEST in WRITTEN:
         raise InputError(f"set {TEST} is the frozen test of de-identification and must not be trained on")
     notes = load_handwritten_notes("tune").data + [note for which in WRITTEN for note in load_deid_evaluation(which).data]
+    notes += load_deid_training_documents().data
     def draw(note) -> float:
         digest = hashlib.sha256(f"{recipe['seed']}\t{note.text}".encode()).digest()
         return int.from_bytes(digest[:8], "big") / 2**64
@@ -83,36 +82,6 @@ def validation_notes(recipe: dict = RECIPE) -> list:
 
     faker = make_faker_notes(recipe["validation_notes"], seed=recipe["seed"] + 1000).data
     return written_documents(recipe)[1] + faker
-
-
-def choose_threshold(detector, notes, rules, tolerance: float = 0.002) -> tuple[tuple[float, float], "pd.DataFrame"]:
-    """The (threshold, anchor) pair at which the union of ``rules`` and ``detector`` comes within
-    ``tolerance`` of its best recall on ``notes`` and removes the least other text (privacy first, then
-    as little of the medicine as that allows); returns it with the recall and over-removal of every pair
-    tried (an anchor equal to the threshold is no anchor)."""
-    import pandas as pd
-
-    from .deid_model import _word_spans, union
-    from .deid_scoring import character_scores
-
-    probabilities = {note.text: detector.probabilities(note.text) for note in notes}  # once, for every pair
-    found_by_rules = {note.text: rules(note.text) for note in notes}
-    rows = []
-    for threshold in THRESHOLDS:
-        # each stretch with its most confident piece: the anchors then only filter the stretches
-        stretches = {text: [(span, p[span.start : span.end].max()) for span in _word_spans(text, p >= threshold)]
-                     for text, p in probabilities.items()}  # fmt: skip
-        for anchor in (threshold, *(a for a in ANCHORS if a > threshold)):
-            def tagged(text: str, anchor: float = anchor) -> list[Span]:
-                return [span for span, top in stretches[text] if top >= anchor]
-
-            table, _ = character_scores(notes, union(found_by_rules.__getitem__, tagged))
-            rows.append({"threshold": threshold, "anchor": anchor, "recall": table.loc["all", "recall"],
-                         "over-removal": table.attrs["over-removal"]})  # fmt: skip
-    scores = pd.DataFrame(rows).set_index(["threshold", "anchor"])
-    close = scores[scores["recall"] >= scores["recall"].max() - tolerance - 1e-12]
-    best = close.sort_values("over-removal", kind="stable").index[0]
-    return (float(best[0]), float(best[1])), scores
 
 
 def recommended_detector(seed: int = 0, progress: bool | None = None, recipe: dict | None = None):
@@ -172,9 +141,10 @@ def _load_or_train(folder: Path, recipe: tuple, progress: bool):
 
 
 def rules_key() -> str:
-    """A digest of the rules' code, which the tagger's threshold was chosen with."""
+    """A digest of the rules' code, which the tagger's threshold was chosen with, and of the way it is
+    chosen: a change to either chooses it again without training again."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for source in ("deid.py", "deid_patterns.py", "deid_names.py"):
+    for source in ("deid.py", "deid_patterns.py", "deid_names.py", "deid_threshold.py"):
         digest.update((root / source).read_bytes())
     return digest.hexdigest()[:20]
