@@ -51,14 +51,14 @@ def triage_recipe_key() -> str:
     """A digest of the code and messages the triage detector and feeling check are trained from:
     a record made with another recipe (``benchmarks/results/triage-seeds.csv``) is stale."""
     from ..datasets.triage_evaluation import EVAL_FILES
-    from ..datasets.triage_training import FEELING_FILES, TRAINING_FILES
+    from ..datasets.triage_training import FEELING_FILES, LANGUAGE_FILES, TRAINING_FILES
     from ..datasets.written import packaged_sha256
 
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for source in _RECIPE_SOURCES:
         digest.update((root / source).read_bytes())
-    for file in (*TRAINING_FILES.values(), *FEELING_FILES, *EVAL_FILES.values()):
+    for file in (*TRAINING_FILES.values(), *FEELING_FILES, *LANGUAGE_FILES, *EVAL_FILES.values()):
         digest.update(packaged_sha256(file).encode())
     return digest.hexdigest()[:20]
 

@@ -20,7 +20,7 @@ ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {
     "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
     "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv", "H": "triage_eval_h.tsv",
-    "I": "triage_eval_i.tsv",
+    "I": "triage_eval_i.tsv", "J": "triage_eval_j.tsv",
 }
 EVAL_FILE = EVAL_FILES["A"]
 

@@ -23,9 +23,14 @@ problems, three quarters of them in about 30 languages besides English. A sevent
 where most long ordinary questions were escalated and the training messages held a few dozen long
 ordinary ones: 400 to 1,500 characters each, two thirds of them ordinary questions told with history,
 medicines, results and worries, the rest emergencies, crises and urgent problems buried in long
-stories. Sets A to H of the evaluation messages, each reported once already, join the training
-messages (``spent``); set I, the test, never does, and a training message that set I also holds is
-dropped. ``validation_split`` holds out a share
+stories. An eighth (``data/triage_train_doses.tsv``, ``route<TAB>language<TAB>message``, no feeling
+column) was written by another helper after set I's scoring, whose one crisis sent to the ordinary route
+at every seed asked how much of a medicine would be fatal: about 1,100 messages in 29 languages about
+amounts of medicines, questions after lethal doses said bluntly, indirectly or as curiosity (crises),
+overdoses already taken (emergencies), medication problems for today (urgent), and the ordinary dose,
+interaction and safety questions that share their words. Sets A to I of the evaluation messages, each
+reported once already, join the training messages (``spent``); set J, the test, never does, and a
+training message that set J also holds is dropped. ``validation_split`` holds out a share
 for choosing thresholds.
 """
 
@@ -46,8 +51,9 @@ TRAINING_FILES = {"en": "triage_train_en.tsv", "zh": "triage_train_zh.tsv", "es"
 FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triage_train_everyday.tsv",
                  "triage_train_languages.tsv", "triage_train_boundaries.tsv", "triage_train_multilingual.tsv",
                  "triage_train_long.tsv")  # fmt: skip
-SPENT = ("A", "B", "C", "D", "E", "F", "G", "H")  # evaluation sets reported once already; set I is the test and never trains
-TEST = "I"
+LANGUAGE_FILES = ("triage_train_doses.tsv",)  # route, language, message: no feeling column
+SPENT = ("A", "B", "C", "D", "E", "F", "G", "H", "I")  # evaluation sets reported once already; set J is the test and never trains
+TEST = "J"
 LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
@@ -76,6 +82,9 @@ def load_triage_training(spent: tuple[str, ...] = SPENT) -> DataBundle:
         if not frame["feeling"].isin(["yes", "no"]).all():
             raise DataError(f"{file}: the feeling column must be yes or no")
         frames.append(frame.assign(language=frame["language"].map(_language), feeling=frame["feeling"] == "yes", source=file))
+    for file in LANGUAGE_FILES:
+        frame = pd.DataFrame(tab_rows(packaged_text(file), 3, file, first_in=ROUTES), columns=["route", "language", "message"])
+        frames.append(frame.assign(language=frame["language"].map(_language), feeling=None, source=file))
     for version in spent:
         frame = load_triage_evaluation(version).frame
         frames.append(frame[["route", "message", "language", "feeling"]].assign(
