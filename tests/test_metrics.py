@@ -141,3 +141,24 @@ def test_bootstrap_ci_brackets_the_point_and_skips_one_class_resamples():
     assert value == 1.0 and low <= high
     with pytest.raises(ValueError, match="lengths"):
         bootstrap_ci(auroc, y, score[:10])
+
+
+def test_an_interval_keeps_its_numbers_and_is_written_one_way():
+    from medai.core.intervals import Interval, interval_column
+    from medai.core.metrics import auroc, binary_report, bootstrap_ci
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 200)
+    score = y + rng.normal(0, 1, 200)
+    ci = bootstrap_ci(auroc, y, score, n_boot=200, seed=0)
+    assert isinstance(ci, Interval) and ci.width == pytest.approx(ci.high - ci.low) and ci.covers(ci.value)
+    assert not ci.covers(ci.high + 0.01)
+    # Differences can start below zero: the ends are joined by "to", never by a hyphen that reads as a minus.
+    assert str(Interval(-0.0123, -0.03, 0.005)) == "-0.012 (-0.030 to 0.005)"
+    assert f"{Interval(0.5, 0.25, 0.75):.2f}" == "0.50 (0.25 to 0.75)"
+    report = binary_report(y, 1 / (1 + np.exp(-score)), n_boot=100, seed=0)
+    column = interval_column(report)
+    assert list(column.index) == list(report.index)
+    assert column["AUROC"] == str(Interval(*report.loc["AUROC", ["value", "ci_low", "ci_high"]]))
+    with pytest.raises(ValueError, match="ci_low"):
+        interval_column(report.drop(columns="ci_low"))

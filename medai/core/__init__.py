@@ -6,6 +6,7 @@ checkpoint   best weights written atomically, loaded with ``weights_only=True``
 tensors      ``TensorPairs``: inputs and targets as tensors, indexed a batch at a time
 checks       checks on image batches and labels as they enter
 metrics      AUROC (also as the loop's validation score), threshold metrics, calibration, bootstrap CIs, Dice/IoU, macro-F1
+intervals    ``Interval``: a number and its confidence interval, written one way
 sampling     stratified and random subsamples for quick profiles
 runtime      seeds, devices, processes and mixed precision
 profiles     ``smoke`` / ``default`` / ``full`` settings of a notebook

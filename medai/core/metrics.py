@@ -15,6 +15,7 @@ from scipy.stats import rankdata
 from sklearn.metrics import f1_score, roc_curve
 
 from .errors import InputError
+from .intervals import Interval
 
 METRICS = (
     "AUROC",
@@ -217,8 +218,9 @@ def _masks(pred, target) -> tuple[np.ndarray, np.ndarray]:
 def bootstrap_ci(
     metric: Callable[[np.ndarray, np.ndarray], float], y_true, y_pred,
     n_boot: int = 1000, confidence: float = 0.95, seed: int = 0,
-) -> tuple[float, float, float]:  # fmt: skip
-    """``metric`` on the whole set, and the interval of its values over resampled cases.
+) -> Interval:  # fmt: skip
+    """``metric`` on the whole set, and the interval of its values over resampled cases (unpacks as
+    ``value, low, high``).
 
     A resample with a single class is skipped (AUROC and AUPRC need both)."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -234,7 +236,7 @@ def bootstrap_ci(
             values.append(metric(y_true[index], y_pred[index]))
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
-    return float(metric(y_true, y_pred)), float(low), float(high)
+    return Interval(float(metric(y_true, y_pred)), float(low), float(high))
 
 
 def cross_entropy_auroc(targets: np.ndarray, logits: np.ndarray) -> float:
