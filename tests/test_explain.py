@@ -53,3 +53,17 @@ def test_overlay_figure_has_one_titled_panel_per_image():
     assert titles == ["a", "b", "c"]
     with pytest.raises(ValueError, match="same positive number"):
         show_overlays(np.zeros((2, 8, 8)), np.zeros((3, 8, 8)), ["a", "b"])
+
+
+def test_the_small_cnn_names_its_grad_cam_layer():
+    """Chapters 3 and 10 explain the same network at the same layer, named instead of indexed."""
+    from medai.core.source_cnn import SourceCNN
+
+    model = SourceCNN()
+    seen = []
+    hook = model.cam_layer.register_forward_hook(lambda _m, _i, out: seen.append(out))
+    model(torch.rand(2, 1, 28, 28))
+    hook.remove()
+    # the last convolution's 64 maps after their ReLU, at 14 x 14 before the second pooling
+    assert isinstance(model.cam_layer, nn.ReLU) and seen[0].shape == (2, 64, 14, 14) and seen[0].min() >= 0
+    assert grad_cam(model, model.cam_layer, torch.rand(3, 1, 28, 28), target=1).shape == (3, 28, 28)

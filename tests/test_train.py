@@ -333,3 +333,25 @@ def test_a_checkpoint_with_one_flipped_byte_is_refused(tmp_path):
         load_checkpoint(path)
     hash_sidecar(path).unlink()  # a file with no recorded hash (saved elsewhere) is read as before
     load_checkpoint(path)
+
+
+def test_the_image_recipe_is_fit_with_the_chapters_settings():
+    """train_image_classifier is the recipe chapters 3 and 8 wrote out: the same weights as the call it replaced."""
+    from medai.core.source_cnn import SourceCNN
+    from medai.imaging.augment import RandomAffine
+    from medai.imaging.training import train_image_classifier
+
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.normal(size=(96, 1, 28, 28)).astype(np.float32))
+    y = torch.from_numpy(np.tile([0, 1], 48))
+    train, val = TensorPairs(x[:64], y[:64]), TensorPairs(x[64:], y[64:])
+    torch.manual_seed(0)
+    helped = SourceCNN()
+    result = train_image_classifier(helped, train, val, epochs=2, patience=3, device="cpu", seed=4, progress=False)
+    torch.manual_seed(0)
+    written = SourceCNN()
+    config = TrainConfig(epochs=2, batch_size=128, lr=1e-3, patience=3, device="cpu", seed=4, progress=False)
+    fit(written, train, val, config, augment=RandomAffine())
+    assert len(result.history) == 2
+    for a, b in zip(helped.state_dict().values(), written.state_dict().values()):
+        assert torch.equal(a, b)

@@ -60,6 +60,11 @@ class SourceCNN(nn.Module):
             nn.Linear(512, num_classes),
         )
 
+    @property
+    def cam_layer(self) -> nn.Module:
+        """Grad-CAM's layer: the last convolution's maps after their ReLU, before pooling (64 x side/2 x side/2)."""
+        return self.features[4]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         expected = (self.in_channels, self.image_size, self.image_size)
         if x.ndim != 4 or tuple(x.shape[1:]) != expected:

@@ -59,10 +59,10 @@ def train_default_package(folder: Path, epochs: int = 10, seed: int = 0, say=pri
         youden_threshold,
     )
     from ..core.source_cnn import SourceCNN
-    from ..core.train import TrainConfig, fit, predict
+    from ..core.train import predict
     from ..datasets import load_pneumoniamnist
     from ..imaging.arrays import image_dataset
-    from ..imaging.augment import RandomAffine
+    from ..imaging.training import train_image_classifier
     from .calibration import brier_score, fit_temperature, scaled_probabilities
     from .model_card import build_model_card
     from .package import save_model_package
@@ -71,8 +71,7 @@ def train_default_package(folder: Path, epochs: int = 10, seed: int = 0, say=pri
     splits = {s: load_pneumoniamnist(s) for s in ("train", "val", "test")}
     data = {s: image_dataset(b.data, b.target, num_classes=2) for s, b in splits.items()}
     model = SourceCNN()
-    config = TrainConfig(epochs=epochs, batch_size=128, lr=1e-3, patience=5, device="cpu", seed=seed, progress=False)
-    fit(model, data["train"], data["val"], config, augment=RandomAffine())
+    train_image_classifier(model, data["train"], data["val"], epochs=epochs, device="cpu", seed=seed, progress=False)
     y = {s: b.target.ravel() for s, b in splits.items()}
     logits = {s: predict(model, data[s]) for s in ("val", "test")}
     temperature = fit_temperature(logits["val"], y["val"])
