@@ -176,3 +176,31 @@ def test_exports_reproduce_the_model_and_int8_shrinks_its_dense_layers(tmp_path)
     assert file_sha256(onnx_file) == hashlib.sha256(onnx_file.read_bytes()).hexdigest()
     with pytest.raises(InputError, match="shape"):
         max_abs_difference(np.zeros(2), np.zeros(3))
+
+
+def test_calibration_line_reads_overconfidence_and_overprediction():
+    from sklearn.linear_model import LogisticRegression
+
+    from medai.evaluation.calibration import calibration_line
+
+    rng = np.random.default_rng(0)
+    logit = rng.normal(0, 1.5, 20_000)
+    y = (rng.random(len(logit)) < 1 / (1 + np.exp(-logit))).astype(int)
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    intercept, slope = calibration_line(y, sigmoid(logit))
+    assert intercept == pytest.approx(0, abs=0.05) and slope == pytest.approx(1, abs=0.05)
+    assert calibration_line(y, sigmoid(2 * logit))[1] == pytest.approx(0.5, abs=0.03)  # too extreme: slope 1/2
+    assert calibration_line(y, sigmoid(logit + 1))[0] == pytest.approx(-1, abs=0.05)  # predicts too many events
+    # the slope is the unpenalised logistic regression of the outcome on the logit
+    p = sigmoid(0.7 * logit - 0.3)
+    z = np.log(p / (1 - p))
+    reference = LogisticRegression(penalty=None).fit(z[:, None], y).coef_[0, 0]
+    assert calibration_line(y, p)[1] == pytest.approx(reference, rel=1e-3)  # lbfgs stops a little early
+    assert np.isnan(calibration_line(np.ones(5), np.full(5, 0.3))).all()
+    separated = calibration_line(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]))
+    assert np.isnan(separated[1])
+    with pytest.raises(InputError, match="equal"):
+        calibration_line(y[:3], p[:4])

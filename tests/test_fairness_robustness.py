@@ -45,6 +45,13 @@ def test_group_table_matches_fairlearn_and_bootstraps_the_gap():
             assert table.loc[row, (metric, "low")] <= table.loc[row, (metric, "value")] <= table.loc[row, (metric, "high")]
     # Two groups drawn the same way: the interval on their gap includes 0.
     assert table.loc["women - men", ("AUROC", "low")] < 0 < table.loc["women - men", ("AUROC", "high")]
+    from medai.evaluation.calibration import calibration_line
+
+    women = g == "women"
+    intercept, slope = calibration_line(y[women], p[women])
+    assert table.loc["women", ("calibration slope", "value")] == pytest.approx(slope)
+    assert table.loc["women", ("calibration intercept", "value")] == pytest.approx(intercept)
+    assert table.loc["women", ("calibration slope", "low")] < slope < table.loc["women", ("calibration slope", "high")]
 
 
 def test_group_table_refuses_bad_input():

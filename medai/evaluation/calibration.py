@@ -53,3 +53,38 @@ def scaled_probabilities(logits, temperature: float = 1.0) -> np.ndarray:
     if not temperature > 0:
         raise InputError(f"temperature must be positive, got {temperature}")
     return softmax(z / temperature, axis=1)
+
+
+def calibration_line(y_true, prob, max_iter: int = 50) -> tuple[float, float]:
+    """Calibration-in-the-large and calibration slope (Cox 1958; Van Calster et al. 2016): (0, 1) is calibrated.
+
+    The slope b is fitted in logit P(y = 1) = c + b * logit(p): below 1, predictions are too extreme;
+    above 1, too timid. The intercept a is fitted with the slope held at 1, logit P(y = 1) = a + logit(p):
+    below 0, the model predicts more events than happen. Both by Newton's method; NaN where a group
+    lacks one outcome or the fit does not converge (perfect separation).
+    """
+    y, p = np.asarray(y_true, dtype=float), np.asarray(prob, dtype=float)
+    if y.shape != p.shape or y.ndim != 1 or len(y) == 0:
+        raise InputError(f"need two equal, non-empty 1-D arrays, got {y.shape} and {p.shape}")
+    if y.min() == y.max():
+        return float("nan"), float("nan")
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(p, 1e-6, 1 - 1e-6))
+    intercept = 0.0
+    for _ in range(max_iter):
+        mu = 1 / (1 + np.exp(-(intercept + z)))
+        step = (y - mu).sum() / max((mu * (1 - mu)).sum(), 1e-12)
+        intercept += step
+        if abs(step) < 1e-9:
+            break
+    design = np.column_stack([np.ones_like(z), z])
+    beta = np.array([0.0, 1.0])
+    for _ in range(max_iter):
+        mu = 1 / (1 + np.exp(-(design @ beta)))
+        hessian = design.T @ (design * (mu * (1 - mu))[:, None])
+        if np.linalg.cond(hessian) > 1e12:
+            return float(intercept), float("nan")
+        step = np.linalg.solve(hessian, design.T @ (y - mu))
+        beta += step
+        if np.abs(step).max() < 1e-9:
+            return float(intercept), float(beta[1])
+    return float(intercept), float("nan")

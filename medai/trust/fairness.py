@@ -1,7 +1,7 @@
 """Is the model as good for women as for men? Metrics by group with intervals, and two mitigations.
 
 ``group_table`` measures each group with fairlearn's ``MetricFrame`` (AUROC, true- and
-false-positive rate, selection rate, calibration error) and adds percentile bootstrap intervals;
+false-positive rate, selection rate, calibration error, calibration intercept and slope) and adds percentile bootstrap intervals;
 patients are resampled within each group, so every resample keeps the groups' sizes. The
 difference between two groups is bootstrapped from the same resamples: with 50 women in a test
 set, an interval on the gap says more than two intervals side by side.
@@ -26,8 +26,10 @@ from sklearn.model_selection import train_test_split
 
 from ..core.errors import InputError
 from ..core.metrics import auroc, expected_calibration_error
+from ..evaluation.calibration import calibration_line
 
-GROUP_METRICS = ("AUROC", "TPR", "FPR", "selection rate", "ECE", "mean predicted", "observed")
+GROUP_METRICS = ("AUROC", "TPR", "FPR", "selection rate", "ECE", "calibration intercept", "calibration slope",
+                 "mean predicted", "observed")
 
 
 @dataclass
@@ -58,6 +60,8 @@ def _metrics(threshold: float) -> dict:
             "FPR": lambda y, p: false_positive_rate(y, p >= threshold, pos_label=1),
             "selection rate": lambda y, p: selection_rate(y, p >= threshold, pos_label=1),
             "ECE": lambda y, p: expected_calibration_error(y, p),
+            "calibration intercept": lambda y, p: calibration_line(y, p)[0],
+            "calibration slope": lambda y, p: calibration_line(y, p)[1],
             "mean predicted": lambda y, p: float(np.mean(p)),
             "observed": lambda y, p: float(np.mean(y))}  # fmt: skip
 
