@@ -48,7 +48,10 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     177 long, frozen after set G's scoring and before any change that followed it) was the test of the
     eighth. Set I (937 messages by a new writer, 451 of them in 27 languages besides English, 300 ordinary
     questions, 200 longer than 500 characters, frozen on 2026-12-07 after set H's scoring and before
-    any change that followed it) is the test of the present detector and is never trained on."""
+    any change that followed it) was the test of the ninth (``triage-set-i-first-scoring.csv``). Set J
+    (900 messages by a new writer, in 50 languages, 290 ordinary questions, 222 longer than 500
+    characters, frozen on 2026-12-07 after set I's scoring and before any change that followed it) is
+    the test of the present detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]
