@@ -27,11 +27,19 @@ FROZEN_EVALUATION_SHA256 = {
     "I": "d9f3c5dc3728d622254463b4103432bc66026432908ecdf62f64318d2ef67cd1",  # after H's scoring, before any change
     "J": "c1d5ee4bc3b55dfc5216acaee56d91a7dd57f9527a39c8e1b6bc6316243677f7",  # after I's scoring, before any change
 }
+# Set K, by a new writer who saw no code, rule, model or earlier set, frozen on arrival after set J's scoring
+# and before any change that follows it; loadable from the round that tests on it.
+FROZEN_AWAITING_SHA256 = {"triage_eval_k.tsv": "44f351b2293b7a10da7b7a28b5c0b09e4fab526ef9935d7ffb0f9bc671c7b9f8"}
 
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))
 def test_the_evaluation_sets_are_the_frozen_ones(version):
     assert packaged_sha256(EVAL_FILES[version]) == FROZEN_EVALUATION_SHA256[version]
+
+
+@pytest.mark.parametrize("file", sorted(FROZEN_AWAITING_SHA256))
+def test_the_sets_awaiting_their_round_are_the_frozen_ones(file):
+    assert packaged_sha256(file) == FROZEN_AWAITING_SHA256[file]
 
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))
