@@ -56,7 +56,7 @@ def test_overlay_figure_has_one_titled_panel_per_image():
 
 
 def test_the_small_cnn_names_its_grad_cam_layer():
-    """Chapters 3 and 10 explain the same network at the same layer, named instead of indexed."""
+    """Chapters 3 and 10 explain the same network at named layers, not at bare indices."""
     from medai.core.source_cnn import SourceCNN
 
     model = SourceCNN()
@@ -66,4 +66,7 @@ def test_the_small_cnn_names_its_grad_cam_layer():
     hook.remove()
     # the last convolution's 64 maps after their ReLU, at 14 x 14 before the second pooling
     assert isinstance(model.cam_layer, nn.ReLU) and seen[0].shape == (2, 64, 14, 14) and seen[0].min() >= 0
+    # chapter 10 reads the same convolution before its ReLU
+    assert isinstance(model.last_conv, nn.Conv2d) and model.last_conv.out_channels == 64
+    assert model.features[list(model.features).index(model.last_conv) + 1] is model.cam_layer
     assert grad_cam(model, model.cam_layer, torch.rand(3, 1, 28, 28), target=1).shape == (3, 28, 28)

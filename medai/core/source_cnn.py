@@ -61,8 +61,13 @@ class SourceCNN(nn.Module):
         )
 
     @property
+    def last_conv(self) -> nn.Module:
+        """The last convolution: its maps before the ReLU (64 x side/2 x side/2)."""
+        return self.features[3]
+
+    @property
     def cam_layer(self) -> nn.Module:
-        """Grad-CAM's layer: the last convolution's maps after their ReLU, before pooling (64 x side/2 x side/2)."""
+        """Grad-CAM's layer in chapter 3: the last convolution's maps after their ReLU, before pooling."""
         return self.features[4]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

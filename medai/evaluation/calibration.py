@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import expit, log_softmax, softmax
 
 from ..core.errors import InputError
 
@@ -71,7 +71,7 @@ def calibration_line(y_true, prob, max_iter: int = 50) -> tuple[float, float]:
     z = np.log(np.clip(p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(p, 1e-6, 1 - 1e-6))
     intercept = 0.0
     for _ in range(max_iter):
-        mu = 1 / (1 + np.exp(-(intercept + z)))
+        mu = expit(intercept + z)
         step = (y - mu).sum() / max((mu * (1 - mu)).sum(), 1e-12)
         intercept += step
         if abs(step) < 1e-9:
@@ -79,7 +79,7 @@ def calibration_line(y_true, prob, max_iter: int = 50) -> tuple[float, float]:
     design = np.column_stack([np.ones_like(z), z])
     beta = np.array([0.0, 1.0])
     for _ in range(max_iter):
-        mu = 1 / (1 + np.exp(-(design @ beta)))
+        mu = expit(design @ beta)
         hessian = design.T @ (design * (mu * (1 - mu))[:, None])
         if np.linalg.cond(hessian) > 1e12:
             return float(intercept), float("nan")
