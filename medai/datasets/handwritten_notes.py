@@ -129,17 +129,23 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
     scoring and before any change that followed it) tests the next, once."""
     if which not in DEID_SETS:
         raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
-    file = DEID_SETS[which]
-    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("eval",), aliases=_ALIASES.get(which))
+    return _marked_documents(DEID_SETS[which], "eval", f"deid-evaluation-{which.lower()}",
+                             f"set {which}: {{n}} documents written outside the project", _ALIASES.get(which))
+
+
+def _marked_documents(file: str, split: str, name: str, about: str, aliases: dict | None) -> DataBundle:
+    """The documents of ``file`` (in ``split``) with their marked identifiers; ``about`` opens the
+    description, with ``{n}`` for the number of documents."""
+    pairs = parse_marked_notes(packaged_text(file), source=file, splits=(split,), aliases=aliases)
     notes = [note for _, note in pairs]
     return DataBundle(
-        name=f"deid-evaluation-{which.lower()}",
+        name=name,
         data=notes,
         target=[note.phi for note in notes],
         target_names=PHI_CATEGORIES,
         frame=pd.DataFrame([h for h, _ in pairs]),
-        description=f"set {which}: {len(notes)} documents written outside the project, "
-        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
+        description=f"{about.format(n=len(notes))}, {sum(len(n.phi) for n in notes)} marked identifiers; "
+        "every name and number is invented.",
         **written_credits(file),
     )
 
@@ -152,19 +158,8 @@ def load_deid_training_documents() -> DataBundle:
     """Documents written to train the tagger (``data/deid_train_written.txt``): 120 notes, letters,
     dictations, exports and scanned forms in which a few marked identifiers sit among dense clinical
     text that must stay, written after set G's scoring by a helper who saw no code and no evaluation set."""
-    file = "deid_train_written.txt"
-    pairs = parse_marked_notes(packaged_text(file), source=file, splits=("train",), aliases={"ID": "SSN"})
-    notes = [note for _, note in pairs]
-    return DataBundle(
-        name="deid-training-documents",
-        data=notes,
-        target=[note.phi for note in notes],
-        target_names=PHI_CATEGORIES,
-        frame=pd.DataFrame([h for h, _ in pairs]),
-        description=f"{len(notes)} documents written to train de-identification, "
-        f"{sum(len(n.phi) for n in notes)} marked identifiers; every name and number is invented.",
-        **written_credits(file),
-    )
+    return _marked_documents("deid_train_written.txt", "train", "deid-training-documents",
+                             "{n} documents written to train de-identification", {"ID": "SSN"})
 
 
 def load_clinical_keep_list() -> DataBundle:
