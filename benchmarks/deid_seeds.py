@@ -2,7 +2,7 @@
 
 Each seed trains the tagger with the book's recipe (``medai.text.deid_trained.RECIPE``; the seed
 changes the Faker notes, which written documents train and which validate, and the initial weights),
-chooses its threshold on validation notes, and is scored on the validation notes and on set H of the
+chooses its threshold on validation notes, and is scored on the validation notes and on set I of the
 documents written outside the project (the final test, never trained or tuned on). The rows go to
 ``benchmarks/results/deid-seeds.csv``, which chapter 4.1 reads; a test checks that the record was made
 with the current recipe and code. Earlier records are kept as made: ``deid-seeds-first-tagger.csv``
@@ -10,7 +10,7 @@ with the current recipe and code. Earlier records are kept as made: ``deid-seeds
 medical sentences, set D's one scoring), ``deid-seeds-third-tagger.csv`` (lab values, vital signs and
 DICOM fields, and an anchor; set E's), ``deid-seeds-fourth-tagger.csv`` (dates without a year and
 1,100 entries of text that stays; set F's) and ``deid-seeds-fifth-tagger.csv`` (the written documents
-among the training notes; set G's).
+among the training notes; set G's) and ``deid-seeds-sixth-tagger.csv`` (sets A and C-G among them; set H's).
 
     python benchmarks/deid_seeds.py   # about 30 minutes on two CPU cores; the models stay cached
 """

@@ -108,7 +108,7 @@ def load_handwritten_notes(split: str | None = None) -> DataBundle:
 
 
 DEID_SETS = {"A": "deid_eval.txt", "C": "deid_eval_c.txt", "D": "deid_eval_d.txt", "E": "deid_eval_e.txt", "F": "deid_eval_f.txt",
-             "G": "deid_eval_g.txt", "H": "deid_eval_h.txt"}  # fmt: skip
+             "G": "deid_eval_g.txt", "H": "deid_eval_h.txt", "I": "deid_eval_i.txt"}  # fmt: skip
 # Set H's writer was asked to mark national, insurance, licence and device numbers as ID; the book files
 # them under SSN, which scoring counts among the IDs with MRN and ACCOUNT (the file stays as it arrived).
 _ALIASES = {"H": {"ID": "SSN"}}
@@ -126,7 +126,8 @@ def load_deid_evaluation(which: str = "A") -> DataBundle:
     that followed it) tested the fourth, once; set "G" (60 documents, 1,549 identifiers, by a new helper
     who saw no code, frozen after F's scoring and before any change that followed it) tested the fifth,
     once; set "H" (60 documents, 1,492 identifiers, by a new helper who saw no code, frozen after G's
-    scoring and before any change that followed it) tests the next, once."""
+    scoring and before any change that followed it) tested the sixth, once; set "I" (by a new helper who
+    saw no code, frozen after H's scoring and before any change that followed it) tests the next, once."""
     if which not in DEID_SETS:
         raise DataError(f"which must be one of {sorted(DEID_SETS)}, got {which!r}")
     return _marked_documents(DEID_SETS[which], "eval", f"deid-evaluation-{which.lower()}",
