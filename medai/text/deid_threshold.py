@@ -6,9 +6,12 @@ it again, in seconds, without training the tagger again.
 Up to the fifth tagger the rule was recall first: the pair within .002 of the best recall on the
 validation notes that removes the least other text. On set G it chose one of the two lowest
 thresholds at every seed and removed 8-9% of the other text. Since set H was frozen the rule weighs
-both halves of the goal: the least removal among the pairs whose union reaches ``RECALL_FLOOR`` (the
-goal's .97 overall) on the validation notes, announced in chapter 4.1 before any tagger was trained
-with it.
+both halves of the goal: the least removal among the pairs whose union reaches ``RECALL_FLOOR`` on
+the validation notes, announced in chapter 4.1 before any tagger was trained with it. With the floor at
+the goal's .97 itself, the sixth tagger met it on the validation notes at every seed and missed it on set
+H at every seed. Since set I was frozen the floor carries a margin for the step from validation notes to
+documents nobody here wrote: the largest fall in the union's recall from the validation notes to the new
+set over the six seeds of the two rounds already scored (sets G and H, .012), rounded to .01.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from .deid_patterns import Span
 
 THRESHOLDS = (0.02, 0.03, *(round(t, 2) for t in np.arange(0.05, 0.96, 0.05)))
 ANCHORS = (0.2, 0.35, 0.5, 0.65, 0.8)  # a stretch's most confident piece must reach one of these, or the threshold
-RECALL_FLOOR = 0.97
+GOAL_RECALL = 0.97  # the goal on documents nobody here wrote
+RECALL_FLOOR = 0.98  # on the validation notes: the goal and a margin (see above)
 
 
 def choose_threshold(detector, notes, rules, floor: float = RECALL_FLOOR) -> tuple[tuple[float, float], "pd.DataFrame"]:
