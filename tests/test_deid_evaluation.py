@@ -17,8 +17,9 @@ from medai.datasets.written import packaged_sha256
 # before any change that followed it; G (by a new helper who saw no code) after F's one scoring, before any
 # change that followed it; H (by a new helper who saw no code) after G's one scoring, before any change that
 # followed it.
-# I (by a new helper who saw no code) while H was being scored, before any change that followed; pinned by
-# its bytes only until the round that tests on it loads it.
+# I (by a new helper who saw no code) while H was being scored, before any change that followed.
+# J (60 documents, 1,811 identifiers, by a new helper who saw no code) after I's one scoring, before any change
+# that follows it; pinned by its bytes only until the round that tests on it loads it.
 FROZEN = {
     "deid_eval.txt": "fb7532862af2d0e9c1a36c2d2571875001d46eb6b611b5ba0a393659ce799cde",
     "deid_eval_c.txt": "33147a9edb4d2d3a6008f8951ee1cc90f0192bb5c394bf8ce42e915597c71a6d",
@@ -28,6 +29,7 @@ FROZEN = {
     "deid_eval_g.txt": "16d965317dd2a10170480510ff022f589720caa12a802e38fb8562d35185c71f",
     "deid_eval_h.txt": "64371007ecc4d24a2198d2951435d1eefae965cafca2fd4deffb9b0a6dcff3e3",
     "deid_eval_i.txt": "c217c8ba78cc83f6238d3776bdfaa29ec58c7810cae925eeb63799603ad47aad",
+    "deid_eval_j.txt": "aece96f2a650fe96afc0c1cc64e864b0983e5b266443ac4159a08dfd5a5c8fbf",
 }
 
 
