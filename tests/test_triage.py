@@ -31,7 +31,9 @@ FROZEN_EVALUATION_SHA256 = {
     # set K's scoring and before the detector it tests was trained
     "L": "f1b83c53c6afddc6ea75b9fa083b22639203a07c5540b62e38e556e71b87f4cd",
 }
-FROZEN_AWAITING_SHA256: dict[str, str] = {}  # a set frozen ahead of the round that tests on it
+# Set M, by another new writer who saw no code, rule, model or earlier set, frozen on arrival (2026-12-07)
+# before set L's scoring; loadable from the round that tests on it.
+FROZEN_AWAITING_SHA256 = {"triage_eval_m.tsv": "1cdbf86e55792cd8a17f18c676978a45912f709d87a33dea3bb858973a2ab556"}
 
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))
