@@ -180,3 +180,25 @@ def test_late_fusion_adds_each_modality_scaled_on_training_rows():
     np.testing.assert_allclose(fused, expected)
     with pytest.raises(InputError, match="at least one block"):
         late_fusion(first_column_loud, [])
+
+
+def test_the_dinucleotide_shuffle_keeps_the_ends_and_every_neighbouring_pair():
+    from collections import Counter
+
+    from medai.genomics.shuffle import dinucleotide_shuffle, gc_content
+
+    rng = np.random.default_rng(0)
+    sequence = "".join(rng.choice(list("ACGT"), 200))
+    shuffles = [dinucleotide_shuffle(sequence, rng) for _ in range(20)]
+    pairs = Counter(zip(sequence, sequence[1:]))
+    for shuffled in shuffles:
+        assert len(shuffled) == len(sequence) and shuffled[0] == sequence[0] and shuffled[-1] == sequence[-1]
+        assert Counter(zip(shuffled, shuffled[1:])) == pairs
+    assert len(set(shuffles)) == 20 and sequence not in shuffles  # it does rearrange
+    motif = "ATGCAAAT"
+    planted = "C" * 40 + motif + "G" * 40
+    assert dinucleotide_shuffle("AC", rng) == "AC"
+    assert np.allclose(gc_content([planted, dinucleotide_shuffle(planted, rng)]), gc_content([planted])[0])
+    assert gc_content(["GGCC", "atat", "GCAT"]).tolist() == [1.0, 0.0, 0.5]
+    with pytest.raises(InputError, match="sequence 1"):
+        gc_content(["ACGT", ""])
