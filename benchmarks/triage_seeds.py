@@ -1,7 +1,7 @@
 """The triage detector and feeling check trained at seeds 0, 1 and 2: how much the test set's scores move.
 
 Each seed draws its own validation share, typo copy and fine-tuning order, chooses its danger
-threshold and feeling threshold on that share, and is scored on the test set (``TEST``, set L now,
+threshold and feeling threshold on that share, and is scored on the test set (``TEST``, set J now,
 never trained on), with the ordinary questions longer than MiniLM reads at once counted apart.
 The rows go to ``benchmarks/results/triage-seeds.csv``, which chapter 7.2 reads; a test checks that
 the record was made with the current code and messages (``safety_models.triage_recipe_key``).

@@ -26,14 +26,16 @@ FROZEN_EVALUATION_SHA256 = {
     "H": "49b4311ea0b7bf40c7cc30456f8f44cb1b67dd5a4609184eb3e859843fc5fb7b",  # after G's scoring, before any change
     "I": "d9f3c5dc3728d622254463b4103432bc66026432908ecdf62f64318d2ef67cd1",  # after H's scoring, before any change
     "J": "c1d5ee4bc3b55dfc5216acaee56d91a7dd57f9527a39c8e1b6bc6316243677f7",  # after I's scoring, before any change
-    "K": "44f351b2293b7a10da7b7a28b5c0b09e4fab526ef9935d7ffb0f9bc671c7b9f8",  # after J's scoring, before any change
-    # L: by a new writer who saw no code, rule, model or earlier set, frozen on arrival (2026-12-07) after
-    # set K's scoring and before the detector it tests was trained
-    "L": "f1b83c53c6afddc6ea75b9fa083b22639203a07c5540b62e38e556e71b87f4cd",
 }
-# Set M, by another new writer who saw no code, rule, model or earlier set, frozen on arrival (2026-12-07)
-# before set L's scoring; loadable from the round that tests on it.
-FROZEN_AWAITING_SHA256 = {"triage_eval_m.tsv": "1cdbf86e55792cd8a17f18c676978a45912f709d87a33dea3bb858973a2ab556"}
+# Sets frozen ahead of the round that tests on them, each by a new writer who saw no code, rule, model or
+# earlier set: K after set J's scoring (it was scored once by an eleventh detector whose work was lost
+# before it landed, so it counts as reported), L and M on 2026-12-07. L was scored once by the detector
+# of round 12 (benchmarks/results/triage-round-12-set-l-seeds.csv), which did not land in that session.
+FROZEN_AWAITING_SHA256 = {
+    "triage_eval_k.tsv": "44f351b2293b7a10da7b7a28b5c0b09e4fab526ef9935d7ffb0f9bc671c7b9f8",
+    "triage_eval_l.tsv": "f1b83c53c6afddc6ea75b9fa083b22639203a07c5540b62e38e556e71b87f4cd",
+    "triage_eval_m.tsv": "1cdbf86e55792cd8a17f18c676978a45912f709d87a33dea3bb858973a2ab556",
+}
 
 
 @pytest.mark.parametrize("version", sorted(EVAL_FILES))

@@ -20,7 +20,7 @@ ROUTES = ("crisis", "emergency", "urgent", "none")
 EVAL_FILES = {
     "A": "triage_eval.tsv", "B": "triage_eval_b.tsv", "C": "triage_eval_c.tsv", "D": "triage_eval_d.tsv",
     "E": "triage_eval_e.tsv", "F": "triage_eval_f.tsv", "G": "triage_eval_g.tsv", "H": "triage_eval_h.tsv",
-    "I": "triage_eval_i.tsv", "J": "triage_eval_j.tsv", "K": "triage_eval_k.tsv", "L": "triage_eval_l.tsv",
+    "I": "triage_eval_i.tsv", "J": "triage_eval_j.tsv",
 }
 EVAL_FILE = EVAL_FILES["A"]
 
@@ -50,13 +50,8 @@ def load_triage_evaluation(version: str = "A") -> DataBundle:
     questions, 200 longer than 500 characters, frozen on 2026-12-07 after set H's scoring and before
     any change that followed it) was the test of the ninth (``triage-set-i-first-scoring.csv``). Set J
     (900 messages by a new writer, in 50 languages, 290 ordinary questions, 222 longer than 500
-    characters, frozen on 2026-12-07 after set I's scoring and before any change that followed it) was
-    the test of the tenth (``triage-seeds-tenth-detector.csv``). Set K (900 messages by a new writer, in
-    58 languages, frozen after set J's scoring and before any change that followed it) was the test of an
-    eleventh detector, which added a threshold of its own for crises; that work and its record were lost
-    before they landed, so set K counts as reported and trains. Set L (by a new writer, frozen on
-    2026-12-07 before any change after set K's scoring) is the test of the present detector and is never
-    trained on."""
+    characters, frozen on 2026-12-07 after set I's scoring and before any change that followed it) is
+    the test of the present detector and is never trained on."""
     if version not in EVAL_FILES:
         raise DataError(f"version must be one of {tuple(EVAL_FILES)}, got {version!r}")
     file = EVAL_FILES[version]

@@ -28,9 +28,9 @@ column) was written by another helper after set I's scoring, whose one crisis se
 at every seed asked how much of a medicine would be fatal: about 1,100 messages in 29 languages about
 amounts of medicines, questions after lethal doses said bluntly, indirectly or as curiosity (crises),
 overdoses already taken (emergencies), medication problems for today (urgent), and the ordinary dose,
-interaction and safety questions that share their words. Sets A to K of the evaluation messages, each
-reported once already, join the training messages (``spent``); set L, the test, never does, and a
-training message that set L also holds is dropped. ``validation_split`` holds out a share
+interaction and safety questions that share their words. Sets A to I of the evaluation messages, each
+reported once already, join the training messages (``spent``); set J, the test, never does, and a
+training message that set J also holds is dropped. ``validation_split`` holds out a share
 for choosing thresholds.
 """
 
@@ -52,8 +52,8 @@ FEELING_FILES = ("triage_train_crisis.tsv", "triage_train_emergency.tsv", "triag
                  "triage_train_languages.tsv", "triage_train_boundaries.tsv", "triage_train_multilingual.tsv",
                  "triage_train_long.tsv")  # fmt: skip
 LANGUAGE_FILES = ("triage_train_doses.tsv",)  # route, language, message: no feeling column
-SPENT = ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K")  # reported once already; set L is the test and never trains
-TEST = "L"
+SPENT = ("A", "B", "C", "D", "E", "F", "G", "H", "I")  # evaluation sets reported once already; set J is the test and never trains
+TEST = "J"
 LANGUAGES = ("en", "zh", "es")  # each other language is counted as "other"
 
 
