@@ -504,7 +504,7 @@ def test_an_undecodable_byte_spoils_a_word_not_the_session(monkeypatch, capsys):
     monkeypatch.setattr(service, "load_assistant", lambda **kwargs: tiny)
     stdin = io.TextIOWrapper(io.BytesIO(b"what causes gout \xff?\nboom\nwhat helps asthma?\n"), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
-    terminal.run_chat(argparse.Namespace(topics=None, quiet=True, generate=False, ask=None, json=False))
+    terminal.run_chat(argparse.Namespace(topics=None, quiet=True, generate=False, ask=None, json=False, quick=False))
     out, err = capsys.readouterr()
     replies = [block for block in out.split("\n\n") if block.strip()]
     assert "could not be answered (RuntimeError: boom)" in err

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from medai.chat import safety_models
+from medai.chat import safety_models, triage_sample
 from medai.chat.triage_model import train_triage_detector
 from medai.chat.triage_store import cached_triage, load_detector, save_detector
 from tests.test_triage import _keyword_embed
@@ -50,7 +51,7 @@ def test_the_assistant_fits_the_detector_once_then_reads_it(tmp_path, monkeypatc
         return safety_models.TriageTraining(_fitted(), pd.DataFrame({"message": ["a"] * 5}))
 
     monkeypatch.setattr(safety_models, "train_triage", train)
-    monkeypatch.setattr(safety_models, "triage_split", lambda seed: (None, None))
+    monkeypatch.setattr(triage_sample, "training_frames", lambda seed, messages: (None, None))
     monkeypatch.setattr(safety_models, "cached_finetuned", lambda *args: None)
     first, validation = cached_triage(seed=0)
     again, validation_again = cached_triage(seed=0)
@@ -58,3 +59,42 @@ def test_the_assistant_fits_the_detector_once_then_reads_it(tmp_path, monkeypatc
     again.embed = first.embed = _keyword_embed
     assert np.allclose(first.probabilities(ASKED), again.probabilities(ASKED), atol=1e-12)
     assert len(list((tmp_path / "models").glob("triage-detector-*.npz"))) == 1
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_detector_read_back_asks_for_the_minilm_trained_with_it(monkeypatch):
+    """``train_triage`` fine-tunes MiniLM on its training messages with passages of the long ordinary ones
+    added; a later start rebuilds the detector from its files and must ask the cache for a model trained
+    on the very same messages (it once asked without the passages, and so fine-tuned a second model)."""
+    asked = []
+
+    def finetuned(train, validation, *args):
+        asked.append((train.reset_index(drop=True), validation.reset_index(drop=True)))
+        raise _Stop  # the rest of training is not the question here
+
+    monkeypatch.setattr(safety_models, "cached_finetuned", finetuned)
+    monkeypatch.setattr(safety_models, "embed", lambda texts: np.zeros((len(texts), 2)))
+    monkeypatch.setattr(safety_models, "train_triage_detector", lambda *args, **kwargs: type("D", (), {})())
+    with pytest.raises(_Stop):
+        safety_models.train_triage(seed=1)
+    train, validation = triage_sample.training_frames(seed=1)
+    assert (train["source"] == "passage").sum() > 100  # the passages the first version left out
+    pd.testing.assert_frame_equal(asked[0][0], train.reset_index(drop=True))
+    pd.testing.assert_frame_equal(asked[0][1], validation)
+
+
+def test_a_quick_detector_learns_from_a_sample_and_refuses_a_bad_size():
+    from medai.core.errors import InputError
+
+    train, validation = triage_sample.sampled_split(seed=0, messages=1500)
+    assert len(train) + len(validation) == 1500 and 200 < len(validation) < 400
+    assert set(train["route"]) == set(validation["route"]) == {"crisis", "emergency", "urgent", "none"}
+    again, _ = triage_sample.sampled_split(seed=0, messages=1500)
+    other, _ = triage_sample.sampled_split(seed=1, messages=1500)
+    assert again["message"].tolist() == train["message"].tolist() != other["message"].tolist()
+    for bad in (0, 150, 2.5, True, "1500"):
+        with pytest.raises(InputError, match="messages must be a whole number"):
+            triage_sample.sampled_split(seed=0, messages=bad)

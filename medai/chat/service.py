@@ -20,6 +20,7 @@ from .embedding_cache import cached_embeddings
 from .intent import train_intent_classifier
 from .retrieval import BM25Retriever, DenseRetriever, HybridRetriever, tune_dense_weight
 from .safety_models import train_feelings
+from .triage_sample import QUICK_EMOTION_TRAIN, QUICK_MESSAGES
 from .triage_store import cached_triage
 
 MODEL = "all-MiniLM-L6-v2"
@@ -44,10 +45,12 @@ def embed_answers(texts: list[str], progress: bool = False) -> np.ndarray:
 
 def load_assistant(
     *, topics: int | None = None, seed: int = 0, target: float = 0.1, confidence: float = 0.9,
-    progress: bool = False, say: Callable[[str], None] | None = None,
+    progress: bool = False, say: Callable[[str], None] | None = None, quick: bool = False,
 ) -> Assistant:  # fmt: skip
     """An ``Assistant`` over all of MedQuAD, or over ``topics`` focus topics drawn at random (a
     quick start for trying it out; with few dev questions it may decline everything).
+    ``quick``: the triage detector and feeling check learn from samples (``triage_sample``), a minute
+    or two on a first start instead of about half an hour; their triage is weaker than the book's.
 
     ``progress`` shows a bar while answers are embedded; ``say`` receives one line per step.
     """
@@ -72,9 +75,10 @@ def load_assistant(
     answers = corpus["answer_id"].to_numpy()
     weight, _ = tune_dense_weight(bm25, dense, dev["question"], dev["answer_id"], answers)
     classifier = train_intent_classifier(dense.query_vectors(tune["question"].tolist()), tune["qtype"], seed=seed)
-    detector, validation = cached_triage(seed=seed, progress=progress)
-    say(f"triage detector ready; danger threshold {detector.threshold:.3f} from {validation:,} validation messages")
-    emotions = train_feelings(seed=seed).check
+    detector, validation = cached_triage(seed=seed, progress=progress, messages=QUICK_MESSAGES if quick else None)
+    say(f"triage detector ready; danger threshold {detector.threshold:.3f} from {validation:,} validation messages"
+        + (f" (quick: learned from {QUICK_MESSAGES:,} messages, weaker than the book's detector)" if quick else ""))
+    emotions = train_feelings(QUICK_EMOTION_TRAIN if quick else 6000, seed=seed).check
     assistant = Assistant(corpus, HybridRetriever([bm25, dense], weights=[1.0, weight]), dense, intent=classifier,
                           detector=detector, emotions=emotions)  # fmt: skip
     threshold = assistant.calibrate(dev["question"], answer_groups(dev), target=target, confidence=confidence)

@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--topics", type=int, default=None, metavar="N",
         help="index only N random topics: a quick first start (default: all of MedQuAD)",
     )  # fmt: skip
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="train the triage detector and feeling check on samples: a minute or two on a first start instead of "
+        "about half an hour on 2 cores, with weaker triage (for trying it out and for tests)",
+    )  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar while indexing")
 
 QUIT_WORDS = {"quit", "exit", "bye"}
@@ -45,8 +50,10 @@ def run_chat(args: argparse.Namespace) -> None:
     from .service import load_assistant
 
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-    say("starting the assistant (the first start embeds the NIH answers, about 2 minutes on 2 cores; later starts read them from the cache)")
-    assistant = load_assistant(topics=args.topics, progress=not args.quiet, say=say)
+    say("starting the assistant (the first start embeds the NIH answers, about 2 minutes on 2 cores, and trains the "
+        f"triage detector, about {'2 minutes with --quick' if args.quick else 'half an hour (--quick: 2 minutes)'}; "
+        "later starts read them from the cache)")
+    assistant = load_assistant(topics=args.topics, progress=not args.quiet, say=say, quick=args.quick)
     if args.generate:
         from .generate import Rewriter
 

@@ -75,23 +75,28 @@ def load_detector(file: Path):
     return TriageDetector(FeatureUnion(parts), model, threshold=meta["threshold"]), meta["validation"]
 
 
-def cached_triage(seed: int = 0, progress: bool = False):
+def cached_triage(seed: int = 0, progress: bool = False, messages: int | None = None):
     """``train_triage(seed)``'s detector, fine-tuned half included, and its number of validation
-    messages: fitted on the first start, read from ``<cache>/models`` on later ones."""
+    messages: fitted on the first start, read from ``<cache>/models`` on later ones. ``messages``: the
+    quick detector of ``triage_sample`` trained on that many random messages instead (None: all)."""
     import sklearn
 
     from ..datasets import cache_dir
-    from .safety_models import cached_finetuned, train_triage, triage_recipe_key, triage_split
+    from .safety_models import cached_finetuned, triage_recipe_key
+    from .triage_sample import sampled_triage, training_frames
 
-    key = hashlib.sha256(f"{triage_recipe_key()}/{seed}/{sklearn.__version__}".encode()).hexdigest()[:20]
+    sample = "" if messages is None else f"/sample {messages}"
+    key = hashlib.sha256(f"{triage_recipe_key()}/{seed}/{sklearn.__version__}{sample}".encode()).hexdigest()[:20]
     file = cache_dir() / "models" / f"triage-detector-{key}.npz"
     loaded = load_detector(file)
     if loaded is None:
-        training = train_triage(seed=seed, progress=progress)
+        training = sampled_triage(seed=seed, messages=messages, progress=progress)
         save_detector(training.detector, file, len(training.validation))
         return training.detector, len(training.validation)
     detector, validation = loaded
-    detector.finetuned = cached_finetuned(*triage_split(seed), seed, progress)
+    # The messages MiniLM was fine-tuned on include the passages added in training: the same frames
+    # here find the same model in the cache.
+    detector.finetuned = cached_finetuned(*training_frames(seed, messages), seed, progress)
     return detector, validation
 
 
