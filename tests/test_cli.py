@@ -247,12 +247,14 @@ def test_chat_reads_messages_until_quit_and_never_fails_on_odd_input():
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(replies) == 6  # one per message before "quit"
-    problems = [r["problem"] for r in replies]
-    assert problems[1] == "the message is empty"
-    # Triage reads every message before the input checks, so that danger is never refused as odd input;
-    # the quick detector (1,500 messages) may escalate a message of emoji, the book's does not.
-    assert problems[2] == "the message has no words" or replies[2]["emergency"]
-    assert "50,000 characters" in problems[3] and problems[4] == "I can answer health questions in English only"
+    assert replies[1]["problem"] == "the message is empty"
+    # Triage reads every message before the input checks, so that danger is never refused as odd input.
+    # The quick detector (1,500 messages) escalates some odd messages the book's detector does not, so
+    # each odd message must get its input check's answer or the fixed emergency reply, never anything else.
+    expected = {2: "the message has no words", 3: "50,000 characters", 4: "I can answer health questions in English only"}
+    for at, problem in expected.items():
+        reply = replies[at]
+        assert problem in (reply["problem"] or "") or (reply["emergency"] and reply["source"] is None), reply
     injection = replies[5]  # NIH text with its source, or a refusal: never anything else
     assert injection["abstained"] or injection["url"].startswith("http")
 
