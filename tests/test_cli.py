@@ -255,8 +255,8 @@ def test_chat_reads_messages_until_quit_and_never_fails_on_odd_input():
     for at, problem in expected.items():
         reply = replies[at]
         assert problem in (reply["problem"] or "") or (reply["emergency"] and reply["source"] is None), reply
-    injection = replies[5]  # NIH text with its source, or a refusal: never anything else
-    assert injection["abstained"] or injection["url"].startswith("http")
+    injection = replies[5]  # NIH text with its source, a refusal or the fixed emergency reply: never anything else
+    assert injection["abstained"] or injection["emergency"] or injection["url"].startswith("http")
 
 
 def test_chat_refuses_bad_options():
