@@ -100,11 +100,11 @@ def test_the_repeated_study_scores_both_threshold_fits_on_every_split_and_keeps_
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
-    from medai.trust import fairness, repeated_splits
+    from medai.trust import fairness
 
     x, y, g = _biased_patients()
     frame = pd.DataFrame(x, columns=["score", "noise", "is_b"])
-    study = repeated_splits.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(random_state=seed), 4, seed=3)
+    study = fairness.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(random_state=seed), 4, seed=3)
     assert list(study.index) == [3, 4, 5, 6]  # split seeds seed .. seed + repeats - 1
     fits = ("one threshold", "per-group thresholds (validation)", "per-group thresholds (development)")
     assert {f"TPR gap, {name}" for name in fits} | {f"balanced accuracy, {name}" for name in fits} < set(study.columns)
@@ -114,94 +114,7 @@ def test_the_repeated_study_scores_both_threshold_fits_on_every_split_and_keeps_
     assert (study["TPR b, one threshold"] < study["TPR a, one threshold"]).all()
     assert (study["TPR gap, per-group thresholds (development)"] < study["TPR gap, one threshold"]).mean() >= 0.75
     with pytest.raises(InputError, match="repeats"):
-        repeated_splits.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(), 0)
-    sites = np.where(np.arange(len(y)) % 3 == 0, "north", "south")
-    by_site = repeated_splits.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(random_state=seed),
-                                                       3, seed=0, sites=sites)  # fmt: skip
-    # The sites here are unrelated to anything, so inside them group b is still found less often.
-    assert (by_site["TPR difference within sites, one threshold"] > 0.1).all()
-
-
-def test_the_repeated_reduction_narrows_a_planted_gap_on_most_splits():
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from medai.trust import repeated_splits
-
-    x, y, g = _biased_patients()
-    frame = pd.DataFrame(x, columns=["score", "noise", "is_b"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        study = repeated_splits.repeated_reduction_study(frame, y, g, lambda seed: make_pipeline(StandardScaler(), LogisticRegression()),
-                                                         0.02, 3, seed=0)  # fmt: skip
-    assert list(study.index) == [0, 1, 2]
-    assert (study["TPR gap, reduction"] < study["TPR gap, one threshold"]).mean() >= 2 / 3
-    with pytest.raises(InputError, match="repeats"):
-        repeated_splits.repeated_reduction_study(frame, y, g, lambda seed: LogisticRegression(), 0.02, 0)
-
-
-def test_a_split_stratified_by_site_keeps_each_site_s_mix_and_refuses_mismatched_labels():
-    from medai.trust import fairness
-
-    _, y, g = _biased_patients(n=1000)
-    site = np.where(np.arange(1000) % 4 == 0, "north", "south")
-    site[:3] = "tiny"  # a combination too rare to stratify falls back to group and outcome
-    split = fairness.fairness_split(y, g, seed=1, also=site)
-    assert sorted(np.r_[split.train, split.val, split.test]) == list(range(1000))
-    for part, share in ((split.train, 0.5), (split.val, 0.2), (split.test, 0.3)):
-        for name in ("north", "south"):
-            for group in ("a", "b"):
-                rows = (site == name) & (g == group)
-                assert abs(rows[part].sum() / rows.sum() - share) < 0.03  # each site x group keeps its share
-    with pytest.raises(InputError, match="stratify by"):
-        fairness.fairness_split(y, g, also=site[:10])
-
-
-def test_the_within_site_gap_compares_groups_inside_each_site():
-    from medai.trust.fairness import within_site_gap
-
-    # Site 1: a finds 2 of 2, b 1 of 2 (+.5); site 2: a finds 0 of 1, b 0 of 1 (0); a site with no b positives drops out.
-    y = np.array([1, 1, 1, 1, 1, 1, 1, 0])
-    decided = np.array([1, 1, 1, 0, 0, 0, 1, 1])
-    groups = np.array(["a", "a", "b", "b", "a", "b", "a", "b"])
-    sites = np.array(["s1", "s1", "s1", "s1", "s2", "s2", "s3", "s3"])
-    w1, w2 = 2 * 2 / 4, 1 * 1 / 2
-    assert within_site_gap(y, decided, groups, sites) == pytest.approx(w1 * 0.5 / (w1 + w2))
-    # Pooled, a's TPR is 4/5 and b's 1/3: a gap the sites' own comparisons make smaller.
-    assert np.isnan(within_site_gap(y[:2], decided[:2], ["a", "b"], ["s1", "s2"]))
-    with pytest.raises(InputError, match="two groups"):
-        within_site_gap(y, decided, ["a", "b", "c", "a", "b", "c", "a", "b"], sites)
-
-
-def test_development_scores_are_out_of_fold_for_training_patients():
-    import pandas as pd
-    from sklearn.neighbors import KNeighborsClassifier
-
-    from medai.trust import fairness
-
-    x, y, g = _biased_patients(n=600)
-    frame = pd.DataFrame(x, columns=["score", "noise", "is_b"])
-    split = fairness.fairness_split(y, g, seed=0)
-    memoriser = lambda seed: KNeighborsClassifier(n_neighbors=1)  # noqa: E731  perfect on its own training rows
-    scores = fairness.development_scores(memoriser, frame, y, split.train, split.val, seed=0)
-    development = np.r_[split.train, split.val]
-    assert scores.shape == (len(development),)
-    in_sample = memoriser(0).fit(frame.iloc[split.train], y[split.train]).predict_proba(frame.iloc[split.train])[:, 1]
-    assert (in_sample == y[split.train]).all()  # what a fit on the model's own training rows would see
-    assert 0.55 < (scores[: len(split.train)] == y[split.train]).mean() < 0.95  # out of fold, it errs
-    # The thresholds fitted on given scores decide like fairlearn's on the model itself.
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression().fit(x[split.train], y[split.train])
-    direct = fairness.threshold_optimizer(model, x[split.val], y[split.val], g[split.val])
-    given = fairness.threshold_optimizer_on_scores(model.predict_proba(x[split.val])[:, 1], y[split.val], g[split.val])
-    test_scores = model.predict_proba(x[split.test])[:, 1]
-    assert (direct.predict(x[split.test], sensitive_features=g[split.test], random_state=0)
-            == given.predict(test_scores[:, None], sensitive_features=g[split.test], random_state=0)).all()  # fmt: skip
-    with pytest.raises(InputError, match="one finite score"):
-        fairness.threshold_optimizer_on_scores(test_scores[:5], y[split.val], g[split.val])
+        fairness.repeated_threshold_study(frame, y, g, lambda seed: LogisticRegression(), 0)
 
 
 # --- explanations --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ encrypted_inference  CKKS (TenSEAL): a logistic model scores a patient vector it
 
 Chapter 10 asks whether a model is fair, explainable and robust:
 fairness             metrics by group with bootstrap intervals (fairlearn), per-group thresholds, a reduction
-repeated_splits      the same comparisons over many splits, and inside each hospital
 attributions         Integrated Gradients, KernelSHAP, the randomisation sanity check, deletion/insertion curves
 ood                  max-softmax, energy and Mahalanobis scores; out-of-distribution image sets
 corruptions          blur, noise, contrast and rotation by severity; the augmentation that trains for them

@@ -7,13 +7,8 @@ difference between two groups is bootstrapped from the same resamples: with 50 w
 set, an interval on the gap says more than two intervals side by side.
 
 Mitigations (Hardt et al. 2016; Agarwal et al. 2018): ``threshold_optimizer`` picks a threshold per
-group after training, on validation data; ``threshold_optimizer_on_scores`` does the same on scores
-no model saw its own patients for (``development_scores``: out-of-fold for the training patients);
-``exponentiated_gradient`` retrains under a bound on the gap in true-positive rate (equal opportunity).
-
-Confounding: ``fairness_split`` can stratify by a third attribute (the hospital), and
-``within_site_gap`` compares the groups inside each hospital, so a gap that only reflects where each
-group was recruited shows as such.
+group after training, on validation data; ``exponentiated_gradient`` retrains under a bound on the
+gap in true-positive rate (equal opportunity).
 """
 
 from __future__ import annotations
@@ -25,9 +20,9 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 from fairlearn.postprocessing import ThresholdOptimizer
 from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import train_test_split
 
 from ..core.errors import InputError
 from ..core.metrics import auroc, expected_calibration_error
@@ -46,37 +41,15 @@ class FairnessSplit:
     test: np.ndarray
 
 
-MIN_STRATUM = 4  # a rarer combination of group, outcome and site joins its group and outcome's commonest site
-
-
-def _strata(y: np.ndarray, g: np.ndarray, also) -> np.ndarray:
-    """Group|outcome labels, or group|outcome|site where that combination has ``MIN_STRATUM`` patients."""
-    coarse = pd.Series(g).astype(str).str.cat(pd.Series(y).astype(str), sep="|")
-    if also is None:
-        return coarse.to_numpy()
-    site = pd.Series(np.asarray(also)).astype(str)
-    counts = pd.crosstab(coarse, site)
-    common = counts.idxmax(axis=1)
-    rare = [counts.loc[c, s] < MIN_STRATUM for c, s in zip(coarse, site)]
-    return coarse.str.cat(site.where(~np.array(rare), coarse.map(common)), sep="|").to_numpy()
-
-
-def fairness_split(target, groups, val_share: float = 0.2, test_share: float = 0.3, seed: int = 0,
-                   also=None) -> FairnessSplit:  # fmt: skip
-    """Split stratified by group and outcome together, so each part has women with and without disease;
-    ``also`` (one label per patient, e.g. the hospital) is stratified by too, so each part keeps the
-    same mix of hospitals within each group. Patients of a combination with fewer than ``MIN_STRATUM``
-    are stratified with their group and outcome's commonest site."""
+def fairness_split(target, groups, val_share: float = 0.2, test_share: float = 0.3, seed: int = 0) -> FairnessSplit:
+    """Split stratified by group and outcome together, so each part has women with and without disease."""
     y, g = np.asarray(target), np.asarray(groups)
     if len(y) != len(g):
         raise InputError(f"{len(y)} targets but {len(g)} group labels")
-    if also is not None and len(np.asarray(also)) != len(y):
-        raise InputError(f"{len(y)} targets but {len(np.asarray(also))} labels to stratify by")
-    extra = None if also is None else np.asarray(also)
+    strata = pd.Series(g).astype(str).str.cat(pd.Series(y).astype(str), sep="|").to_numpy()
     rows = np.arange(len(y))
-    rest, test = train_test_split(rows, test_size=test_share, stratify=_strata(y, g, extra), random_state=seed)
-    again = _strata(y[rest], g[rest], None if extra is None else extra[rest])  # what is left, counted again
-    train, val = train_test_split(rest, test_size=val_share / (1 - test_share), stratify=again, random_state=seed)
+    rest, test = train_test_split(rows, test_size=test_share, stratify=strata, random_state=seed)
+    train, val = train_test_split(rest, test_size=val_share / (1 - test_share), stratify=strata[rest], random_state=seed)
     return FairnessSplit(np.sort(train), np.sort(val), np.sort(test))
 
 
@@ -162,64 +135,6 @@ def threshold_optimizer(fitted_model, X_val, y_val, groups_val) -> ThresholdOpti
     return optimizer.fit(X_val, np.asarray(y_val), sensitive_features=np.asarray(groups_val))
 
 
-class _GivenScores(ClassifierMixin, BaseEstimator):
-    """A stand-in for a trained model whose one input column is already its probability of class 1,
-    so that fairlearn's ``ThresholdOptimizer`` can be fitted on scores computed elsewhere."""
-
-    def fit(self, X=None, y=None):
-        self.classes_ = np.array([0, 1])
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        scores = np.asarray(X, dtype=float).reshape(-1)
-        return np.column_stack([1 - scores, scores])
-
-
-def threshold_optimizer_on_scores(scores, y, groups) -> ThresholdOptimizer:
-    """``threshold_optimizer`` fitted on given probabilities (e.g. ``development_scores``); predict
-    with the scores of the patients to decide for, as a column: ``optimizer.predict(p[:, None], ...)``."""
-    scores = np.asarray(scores, dtype=float)
-    if scores.ndim != 1 or len(scores) != len(np.asarray(y)) or not np.isfinite(scores).all():
-        raise InputError(f"need one finite score per patient; got shape {scores.shape} for {len(np.asarray(y))} patients")
-    return threshold_optimizer(_GivenScores().fit(), scores[:, None], y, groups)
-
-
-def development_scores(make_model, X: pd.DataFrame, y, train, val, seed: int = 0, folds: int = 5) -> np.ndarray:
-    """A probability for every development patient (``train`` then ``val`` rows) from a model that
-    did not train on them: out-of-fold for the training patients (``folds`` models of the same recipe),
-    the model trained on all training patients for the validation patients.
-
-    Per-group thresholds fitted on a model's scores of its own training patients see risks that are
-    too confident; these scores are what the model gives patients it has not seen."""
-    y, train, val = np.asarray(y), np.asarray(train), np.asarray(val)
-    out_of_fold = np.empty(len(train))
-    folding = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    for inner, held in folding.split(train, y[train]):
-        fitted = make_model(seed).fit(X.iloc[train[inner]], y[train[inner]])
-        out_of_fold[held] = fitted.predict_proba(X.iloc[train[held]])[:, 1]
-    model = make_model(seed).fit(X.iloc[train], y[train])
-    return np.r_[out_of_fold, model.predict_proba(X.iloc[val])[:, 1]]
-
-
-def within_site_gap(y_true, decisions, groups, sites) -> float:
-    """TPR of the first group (sorted) minus the second's, compared inside each site and averaged
-    with weights n1 * n2 / (n1 + n2) (the groups' patients with the condition there); sites lacking
-    either group's positives drop out. NaN when none is left."""
-    y, d, g, s = (np.asarray(a) for a in (y_true, decisions, groups, sites))
-    names = sorted(np.unique(g))
-    if len(names) != 2:
-        raise InputError(f"the within-site gap compares two groups, got {names}")
-    total = weight = 0.0
-    for site in np.unique(s):
-        positives = [(s == site) & (g == name) & (y == 1) for name in names]
-        n1, n2 = (int(rows.sum()) for rows in positives)
-        if n1 and n2:
-            w = n1 * n2 / (n1 + n2)
-            total += w * (d[positives[0]].mean() - d[positives[1]].mean())
-            weight += w
-    return total / weight if weight else float("nan")
-
-
 def exponentiated_gradient(X_train, y_train, groups_train, difference_bound: float, seed: int = 0) -> ExponentiatedGradient:
     """A logistic regression retrained under |TPR(group) - TPR(all)| <= ``difference_bound``.
 
@@ -235,3 +150,40 @@ def exponentiated_gradient(X_train, y_train, groups_train, difference_bound: flo
 def reduction_probabilities(reduction: ExponentiatedGradient, X) -> np.ndarray:
     """The reduction's probability of class 1 (its mixture of classifiers, averaged)."""
     return reduction._pmf_predict(np.asarray(X))[:, 1]
+
+
+def repeated_threshold_study(X: pd.DataFrame, y, groups, make_model, repeats: int, seed: int = 0) -> pd.DataFrame:
+    """One threshold against per-group thresholds over ``repeats`` stratified splits (split seeds
+    ``seed`` to ``seed + repeats - 1``): each split's test TPR gap and balanced accuracy for each.
+
+    One split's few women with disease cannot say whether a mitigation works; the spread over
+    splits can. Each row also has each group's TPR at the common threshold. As in chapter 10: the model trains on the training part, the common threshold is
+    Youden's on validation, and the per-group thresholds are fitted twice, on the validation
+    patients alone and on all development patients (training and validation)."""
+    from sklearn.metrics import balanced_accuracy_score
+
+    from ..core.metrics import youden_threshold
+
+    if repeats < 1:
+        raise InputError(f"repeats must be at least 1, got {repeats}")
+    y, groups = np.asarray(y), np.asarray(groups)
+    rows = []
+    for split_seed in range(seed, seed + repeats):
+        split = fairness_split(y, groups, seed=split_seed)
+        model = make_model(split_seed).fit(X.iloc[split.train], y[split.train])
+        threshold = youden_threshold(y[split.val], model.predict_proba(X.iloc[split.val])[:, 1])
+        y_test, g_test = y[split.test], groups[split.test]
+        decisions = {"one threshold": (model.predict_proba(X.iloc[split.test])[:, 1] >= threshold).astype(int)}
+        for label, part in (("validation", split.val), ("development", np.r_[split.train, split.val])):
+            optimizer = threshold_optimizer(model, X.iloc[part], y[part], groups[part])
+            decisions[f"per-group thresholds ({label})"] = np.asarray(
+                optimizer.predict(X.iloc[split.test], sensitive_features=g_test, random_state=split_seed)).astype(int)
+        row = {"split seed": split_seed}
+        for group in np.unique(groups):  # the direction of the gap, which the gap itself does not keep
+            row[f"TPR {group}, one threshold"] = decisions["one threshold"][(g_test == group) & (y_test == 1)].mean()
+        for name, decided in decisions.items():
+            row[f"TPR gap, {name}"] = equal_opportunity_gap(y_test, decided, g_test)
+        for name, decided in decisions.items():
+            row[f"balanced accuracy, {name}"] = balanced_accuracy_score(y_test, decided)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("split seed")
